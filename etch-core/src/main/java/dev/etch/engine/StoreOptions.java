@@ -1,0 +1,67 @@
+package dev.etch.engine;
+
+import dev.etch.FlushPolicy;
+import dev.etch.ValueCodec;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The settings a store is opened with, fixed once the builder hands them over.
+ *
+ * @param stateType the state record type
+ * @param directory the data directory, empty for an in-memory store
+ * @param flushPolicy when the log is fsynced
+ * @param snapshotEvery log entries between automatic snapshots, 0 for never
+ * @param valueCodec how values are encoded
+ * @param strictRecovery whether a damaged log fails the open
+ * @param <T> the state type
+ */
+public record StoreOptions<T>(
+        Class<T> stateType,
+        Optional<Path> directory,
+        FlushPolicy flushPolicy,
+        long snapshotEvery,
+        ValueCodec valueCodec,
+        boolean strictRecovery) {
+
+    /** Default number of log entries between automatic snapshots. */
+    public static final long DEFAULT_SNAPSHOT_EVERY = 50_000;
+
+    /**
+     * The builder's mutable settings, with the defaults.
+     *
+     * @param <T> the state type
+     */
+    public static final class Mutable<T> {
+        private final Class<T> stateType;
+        /** See {@link StoreOptions#directory()}; {@code null} for in-memory. */
+        public Path directory;
+        /** See {@link StoreOptions#flushPolicy()}. */
+        public FlushPolicy flushPolicy = FlushPolicy.immediate();
+        /** See {@link StoreOptions#snapshotEvery()}. */
+        public long snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
+        /** See {@link StoreOptions#valueCodec()}; {@code null} until set, then the default. */
+        public ValueCodec valueCodec;
+        /** See {@link StoreOptions#strictRecovery()}. */
+        public boolean strictRecovery;
+
+        /**
+         * Starts with the defaults.
+         *
+         * @param stateType the state record type
+         */
+        public Mutable(Class<T> stateType) {
+            this.stateType = stateType;
+        }
+
+        /**
+         * Fixes the settings.
+         *
+         * @return the immutable options
+         */
+        public StoreOptions<T> freeze() {
+            return new StoreOptions<>(stateType, Optional.ofNullable(directory), flushPolicy, snapshotEvery,
+                    valueCodec != null ? valueCodec : ValueCodec.jackson(), strictRecovery);
+        }
+    }
+}

@@ -1,14 +1,14 @@
 package dev.etch;
 
 import dev.etch.codec.JacksonValueCodec;
-import java.lang.reflect.Type;
+import java.lang.reflect.AnnotatedType;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * How the values of a store's collections are turned into bytes for the log and snapshots,
  * and back.
  *
- * <p>A codec is asked once per collection, when the store opens, to {@link #bind(Type) bind}
+ * <p>A codec is asked once per collection, when the store opens, to {@link #bind(AnnotatedType) bind}
  * itself to the collection's value type; a type it cannot handle fails the open with
  * {@link EtchSchemaException}. The binding then encodes every value put into that
  * collection, at the moment of the {@code put}, so a value the codec cannot write fails that
@@ -51,11 +51,12 @@ public interface ValueCodec {
      * Prepares the encoder and decoder for one value type.
      *
      * @param valueType the declared value type of a collection, with its generic arguments
+     *     and type-use annotations (such as {@code @Unsigned})
      * @param <V> the value type
      * @return the binding used for every value of that collection
      * @throws EtchSchemaException if the codec cannot handle the type; the message names it
      */
-    <V> Binding<V> bind(Type valueType);
+    <V> Binding<V> bind(AnnotatedType valueType);
 
     /**
      * Encodes and decodes the values of one collection.

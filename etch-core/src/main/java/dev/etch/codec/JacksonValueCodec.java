@@ -2,7 +2,7 @@ package dev.etch.codec;
 
 import dev.etch.EtchSchemaException;
 import dev.etch.ValueCodec;
-import java.lang.reflect.Type;
+import java.lang.reflect.AnnotatedType;
 import java.util.Objects;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
@@ -43,15 +43,15 @@ public final class JacksonValueCodec implements ValueCodec {
     }
 
     @Override
-    public <V> Binding<V> bind(Type valueType) {
-        JavaType type = mapper.getTypeFactory().constructType(valueType);
+    public <V> Binding<V> bind(AnnotatedType valueType) {
+        JavaType type = mapper.getTypeFactory().constructType(valueType.getType());
         ObjectWriter writer;
         ObjectReader reader;
         try {
             writer = mapper.writerFor(type);
             reader = mapper.readerFor(type);
         } catch (RuntimeException e) {
-            throw new EtchSchemaException("Jackson cannot handle value type " + valueType + ": " + e.getMessage()
+            throw new EtchSchemaException("Jackson cannot handle value type " + valueType.getType() + ": " + e.getMessage()
                     + ". Make the type Jackson-serializable or pass a ValueCodec that supports it.", e);
         }
         return new Binding<>() {

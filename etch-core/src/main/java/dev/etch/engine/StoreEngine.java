@@ -1,11 +1,62 @@
 package dev.etch.engine;
 
+import dev.etch.EtchClosedException;
+import dev.etch.EtchStats;
 import dev.etch.EtchStore;
+import dev.etch.EtchTransaction;
+import dev.etch.ReplayReport;
+import dev.etch.schema.CollectionSchema;
+import dev.etch.schema.StateSchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** The store's implementation: locks, the write path, publication of snapshots. */
-public final class StoreEngine {
+/**
+ * The store: one writer at a time, readers never blocked.
+ *
+ * <p>The write path: take the writer lock; run the user's function on a transaction over the
+ * newest version ({@code head}); append its operations to the log; make the new version the
+ * head; release the lock; wait for the log to acknowledge. Readers see {@code published}: the
+ * newest version the flush policy lets them see (for the immediate policy, the newest durable
+ * one, set by the log once the fsync that covers it returns). Versions are immutable
+ * persistent maps, so publishing is one volatile write and a reader's snapshot never changes.
+ *
+ * @param <T> the state type
+ */
+public final class StoreEngine<T> implements EtchStore<T> {
 
-    private StoreEngine() {}
+    private final StoreOptions<T> options;
+    private final StateSchema<T> schema;
+    private final CommitLog log;
+    private final ReplayReport replayReport;
+    private final ReentrantLock writerLock = new ReentrantLock();
+
+    /** What readers see; {@code null} once closed. */
+    private volatile Version<T> published;
+    /** The newest committed version, durable or not. Guarded by {@code writerLock}. */
+    private Version<T> head;
+    /** The thread inside a transaction, so that reads and writes on it join the transaction. */
+    private volatile Thread writerThread;
+    /** The transaction of {@code writerThread}. Guarded by {@code writerLock}. */
+    private WriteTransaction<T> activeTx;
+    /** Written under the writer lock only; volatile for {@link #stats()}. */
+    private volatile long commits;
+    private volatile boolean closed;
+
+    private StoreEngine(StoreOptions<T> options, StateSchema<T> schema, Version<T> initial, CommitLog log,
+            ReplayReport replayReport) {
+        this.options = options;
+        this.schema = schema;
+        this.log = log;
+        this.replayReport = replayReport;
+        this.head = initial;
+        this.published = initial;
+    }
 
     /**
      * Opens a store with the given options.
@@ -15,6 +66,265 @@ public final class StoreEngine {
      * @return the open store
      */
     public static <T> EtchStore<T> open(StoreOptions<T> options) {
-        throw new UnsupportedOperationException("engine under construction");
+        StateSchema<T> schema = StateSchema.of(options.stateType(), options.valueCodec());
+        if (options.directory().isEmpty()) {
+            Object[] maps = schema.emptyMaps();
+            return new StoreEngine<>(options, schema, new Version<>(schema.newState(maps), maps), new MemoryLog(),
+                    ReplayReport.empty());
+        }
+        throw new UnsupportedOperationException("directory-backed stores arrive with the write-ahead log");
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public T read() {
+        if (writerThread == Thread.currentThread()) {
+            return activeTx.toVersion().state();
+        }
+        Version<T> version = published;
+        if (version == null) {
+            throw closedException();
+        }
+        return version.state();
+    }
+
+    @Override
+    public <R> R read(Function<? super T, ? extends R> fn) {
+        return fn.apply(read());
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void write(Consumer<? super T> fn) {
+        run(state -> {
+            fn.accept(state);
+            return null;
+        }, false);
+    }
+
+    @Override
+    public void writeDurable(Consumer<? super T> fn) {
+        run(state -> {
+            fn.accept(state);
+            return null;
+        }, true);
+    }
+
+    @Override
+    public <R> R writeAndGet(Function<? super T, ? extends R> fn) {
+        return run(fn, false);
+    }
+
+    /** The write path: gate, transaction view, user function, log, head; then wait outside the lock. */
+    private <R> R run(Function<? super T, ? extends R> fn, boolean durable) {
+        if (writerThread == Thread.currentThread()) {
+            if (durable) {
+                activeTx.requireDurable();
+            }
+            return fn.apply(activeTx.view());
+        }
+        lockForWrite();
+        R result;
+        CommitLog.Commit commit;
+        boolean force;
+        try {
+            WriteTransaction<T> tx = beginLocked();
+            try {
+                result = fn.apply(tx.view());
+            } finally {
+                endLocked();
+            }
+            commit = commitLocked(tx);
+            force = durable || tx.durableRequested();
+        } finally {
+            writerLock.unlock();
+        }
+        log.await(commit, force);
+        return result;
+    }
+
+    @Override
+    public EtchTransaction<T> begin() {
+        if (writerThread == Thread.currentThread()) {
+            throw new IllegalStateException("This thread is already inside a transaction of this store; nested"
+                    + " writes join it, so call write(...) instead of begin().");
+        }
+        lockForWrite();
+        try {
+            return new Handle(beginLocked());
+        } catch (RuntimeException | Error e) {
+            writerLock.unlock();
+            throw e;
+        }
+    }
+
+    private void lockForWrite() {
+        writerLock.lock();
+        if (closed) {
+            writerLock.unlock();
+            throw closedException();
+        }
+    }
+
+    private WriteTransaction<T> beginLocked() {
+        WriteTransaction<T> tx = new WriteTransaction<>(schema, head);
+        activeTx = tx;
+        writerThread = Thread.currentThread();
+        return tx;
+    }
+
+    private void endLocked() {
+        writerThread = null;
+        activeTx = null;
+    }
+
+    /** Appends the transaction and makes it the head; nothing is changed if the append fails. */
+    private CommitLog.Commit commitLocked(WriteTransaction<T> tx) {
+        if (tx.ops().isEmpty()) {
+            return CommitLog.Commit.DONE;
+        }
+        Version<T> next = tx.toVersion();
+        CommitLog.Commit commit = log.append(tx.ops(), next);
+        head = next;
+        commits++;
+        if (log.acknowledgesOnAppend()) {
+            published = next;
+        }
+        return commit;
+    }
+
+    /** Called by the log, in commit order, once a commit is durable (immediate policy). */
+    @SuppressWarnings("unchecked")
+    void onDurable(Object version) {
+        if (!closed) {
+            published = (Version<T>) version;
+        }
+    }
+
+    // ---------------------------------------------------------------- the rest
+
+    @Override
+    public void flush(Duration timeout) {
+        if (closed) {
+            throw closedException();
+        }
+        log.flush(timeout);
+    }
+
+    @Override
+    public EtchStats stats() {
+        Version<T> version = published;
+        List<EtchStats.CollectionStats> sizes = new ArrayList<>();
+        for (CollectionSchema<?, ?> c : schema.collections()) {
+            int size = version == null ? 0 : ((Map<?, ?>) version.maps()[c.index()]).size();
+            sizes.add(new EtchStats.CollectionStats(c.id(), c.name(), size));
+        }
+        sizes.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return new EtchStats(commits, sizes, log.bytes(), log.entriesSinceSnapshot(), log.fsyncs(), Optional.empty(),
+                log.lastError());
+    }
+
+    @Override
+    public ReplayReport replayReport() {
+        return replayReport;
+    }
+
+    @Override
+    public Class<T> stateType() {
+        return schema.type();
+    }
+
+    @Override
+    public void close() {
+        if (writerThread == Thread.currentThread()) {
+            throw new IllegalStateException("close() called inside a transaction of this store; finish the"
+                    + " transaction first");
+        }
+        writerLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            published = null;
+            log.close();
+        } finally {
+            writerLock.unlock();
+        }
+    }
+
+    private EtchClosedException closedException() {
+        return new EtchClosedException("The store of " + schema.type().getSimpleName()
+                + options.directory().map(d -> " in " + d).orElse(" (in memory)") + " is closed; open it again.");
+    }
+
+    @Override
+    public String toString() {
+        return "EtchStore[" + schema.type().getSimpleName() + ", "
+                + options.directory().map(Object::toString).orElse("in memory") + ", " + options.flushPolicy() + "]";
+    }
+
+    /** The programmatic transaction returned by {@link #begin()}. */
+    private final class Handle implements EtchTransaction<T> {
+        private final Thread owner = Thread.currentThread();
+        private WriteTransaction<T> tx;
+
+        Handle(WriteTransaction<T> tx) {
+            this.tx = tx;
+        }
+
+        @Override
+        public T state() {
+            checkOwner();
+            return tx.view();
+        }
+
+        @Override
+        public void commit() {
+            checkOwner();
+            WriteTransaction<T> finishing = tx;
+            tx = null;
+            CommitLog.Commit commit;
+            try {
+                endLocked();
+                commit = commitLocked(finishing);
+            } finally {
+                writerLock.unlock();
+            }
+            log.await(commit, finishing.durableRequested());
+        }
+
+        @Override
+        public void rollback() {
+            if (tx == null) {
+                return;
+            }
+            checkOwner();
+            tx = null;
+            endLocked();
+            writerLock.unlock();
+        }
+
+        @Override
+        public boolean isActive() {
+            return tx != null;
+        }
+
+        @Override
+        public void close() {
+            rollback();
+        }
+
+        private void checkOwner() {
+            if (tx == null) {
+                throw new IllegalStateException("The transaction has already been committed or rolled back.");
+            }
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("A transaction belongs to the thread that began it (" + owner.getName()
+                        + "); it was used from " + Thread.currentThread().getName() + ".");
+            }
+        }
     }
 }

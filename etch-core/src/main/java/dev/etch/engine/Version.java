@@ -1,0 +1,11 @@
+package dev.etch.engine;
+
+/**
+ * One committed version of the state: the record handed to readers and the persistent maps
+ * it is made of, indexed by record component.
+ *
+ * @param state the immutable state record
+ * @param maps its persistent maps, in component order; never modified
+ * @param <T> the state type
+ */
+record Version<T>(T state, Object[] maps) {}

@@ -1,0 +1,163 @@
+package dev.etch.wal;
+
+import dev.etch.codec.postcard.PostcardOutput;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Appends entries to {@code wal.bin} and forces them to disk: the only place the log is
+ * written and fsynced.
+ *
+ * <p>Appends come from one thread at a time (the store's writer); {@link #force()} may run on
+ * another thread at the same moment, which is what lets writers queue up behind an fsync in
+ * progress. Appends use positional writes at {@link #end()}, which after an open is the log's
+ * valid end, never the old end of a damaged file.
+ */
+public final class WalWriter implements AutoCloseable {
+
+    private final Path file;
+    private final FileChannel channel;
+    /** Offset of the next append. Written only by the appending thread. */
+    private volatile long end;
+
+    private WalWriter(Path file, FileChannel channel, long end) {
+        this.file = file;
+        this.channel = channel;
+        this.end = end;
+    }
+
+    /**
+     * Opens the log for appending at its valid end; writes and fsyncs a header first if the
+     * file has none (new, empty or torn at creation).
+     *
+     * @param directory the data directory
+     * @param scan the recovery scan of the log, after any truncation
+     * @return the writer
+     * @throws IOException if the file cannot be opened or the header written
+     */
+    public static WalWriter open(DataDirectory directory, WalScan scan) throws IOException {
+        Path file = directory.wal();
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        try {
+            long end = scan.validEnd();
+            if (!scan.headerPresent()) {
+                channel.truncate(0);
+                writeFully(channel, ByteBuffer.wrap(WalFormat.header(0)), 0);
+                channel.force(true);
+                directory.sync();
+                end = WalFormat.HEADER_SIZE;
+            }
+            return new WalWriter(file, channel, end);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes a buffer of whole entries at the end of the log. Not durable until {@link #force()}.
+     *
+     * <p>If the write fails, the log is cut back to where it was, so a half-written entry never
+     * stays in front of later ones; if even that fails, the exception says so and the caller
+     * must stop appending.
+     *
+     * @param entries the encoded entries
+     * @return the new end of the log
+     * @throws AppendFailedException if the bytes could not be written; {@link
+     *     AppendFailedException#logIntact()} says whether the log was cut back
+     */
+    public long append(PostcardOutput entries) throws AppendFailedException {
+        long start = end;
+        try {
+            writeFully(channel, entries.asByteBuffer(), start);
+        } catch (IOException e) {
+            boolean intact;
+            try {
+                channel.truncate(start);
+                intact = true;
+            } catch (IOException second) {
+                e.addSuppressed(second);
+                intact = false;
+            }
+            throw new AppendFailedException(file, e, intact);
+        }
+        end = start + entries.size();
+        return end;
+    }
+
+    /**
+     * Forces everything appended so far to disk (fdatasync).
+     *
+     * @throws IOException if the operating system reports a failure
+     */
+    public void force() throws IOException {
+        channel.force(false);
+    }
+
+    /**
+     * Cuts the log back to an offset and forces the change, discarding entries that were
+     * appended but could not be made durable.
+     *
+     * @param offset the new end, the end of the last durable entry
+     * @throws IOException if the truncation or the sync fails
+     */
+    public void truncate(long offset) throws IOException {
+        channel.truncate(offset);
+        channel.force(true);
+        end = offset;
+    }
+
+    /**
+     * Where the next entry goes.
+     *
+     * @return the log's end offset
+     */
+    public long end() {
+        return end;
+    }
+
+    /**
+     * The log file.
+     *
+     * @return the path of {@code wal.bin}
+     */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
+    }
+
+    /** An append that did not reach the file. */
+    public static final class AppendFailedException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final boolean logIntact;
+
+        AppendFailedException(Path file, IOException cause, boolean logIntact) {
+            super("Cannot append to " + file + ": " + cause.getMessage(), cause);
+            this.logIntact = logIntact;
+        }
+
+        /**
+         * Whether the log was cut back to its end before the append.
+         *
+         * @return {@code true} if appending may continue
+         */
+        public boolean logIntact() {
+            return logIntact;
+        }
+    }
+}

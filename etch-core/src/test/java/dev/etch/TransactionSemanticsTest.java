@@ -1,0 +1,317 @@
+package dev.etch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.etch.Library.Book;
+import dev.etch.Library.Loan;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a user relies on from write, writeAndGet, read, nesting, rollback and close. */
+class TransactionSemanticsTest {
+
+    private static final Book DUNE = new Book("Dune", "Herbert", 1965);
+    private static final Book EMMA = new Book("Emma", "Austen", 1815);
+
+    private EtchStore<Library> store;
+
+    @BeforeEach
+    void open() {
+        store = EtchStore.inMemory(Library.class);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void aWriteIsVisibleToLaterReads() {
+        store.write(lib -> lib.books().put("isbn-1", DUNE));
+
+        assertThat(store.read().books()).containsExactly(Map.entry("isbn-1", DUNE));
+        Book read = store.read(lib -> lib.books().get("isbn-1"));
+        assertThat(read).isEqualTo(DUNE);
+        assertThat(store.stats().commits()).isEqualTo(1);
+        assertThat(store.stats().collections()).extracting(EtchStats.CollectionStats::size).containsExactly(1, 0);
+    }
+
+    @Test
+    void writeAndGetSeesItsOwnWritesAndReturnsItsResult() {
+        long first = store.writeAndGet(lib -> nextLoan(lib, "isbn-1"));
+        long second = store.writeAndGet(lib -> {
+            long id = nextLoan(lib, "isbn-2");
+            assertThat(lib.loans()).containsKey(id).hasSize(2);
+            return id;
+        });
+
+        assertThat(first).isEqualTo(1);
+        assertThat(second).isEqualTo(2);
+        assertThat(store.read().loans().lastEntry().getValue()).isEqualTo(new Loan("isbn-2", "ana"));
+    }
+
+    private static long nextLoan(Library lib, String isbn) {
+        long next = lib.loans().isEmpty() ? 1 : lib.loans().lastKey() + 1;
+        lib.loans().put(next, new Loan(isbn, "ana"));
+        return next;
+    }
+
+    @Test
+    void anExceptionDiscardsEveryChangeAndReachesTheCallerUnchanged() {
+        store.write(lib -> lib.books().put("keep", DUNE));
+        IllegalStateException boom = new IllegalStateException("boom");
+
+        assertThatThrownBy(() -> store.write(lib -> {
+            lib.books().put("isbn-2", EMMA);
+            lib.books().remove("keep");
+            lib.loans().put(1L, new Loan("isbn-2", "bo"));
+            throw boom;
+        })).isSameAs(boom);
+
+        assertThat(store.read().books()).containsOnlyKeys("keep");
+        assertThat(store.read().loans()).isEmpty();
+        assertThat(store.stats().commits()).isEqualTo(1);
+    }
+
+    @Test
+    void aCheckedExceptionThrownSneakilyAlsoRollsBack() {
+        assertThatThrownBy(() -> store.write(lib -> {
+            lib.books().put("x", DUNE);
+            throw new AssertionError("error, not exception");
+        })).isInstanceOf(AssertionError.class);
+        assertThat(store.read().books()).isEmpty();
+    }
+
+    @Test
+    void snapshotsAreImmutable() {
+        store.write(lib -> lib.books().put("isbn-1", DUNE));
+        Library snapshot = store.read();
+
+        assertThatThrownBy(() -> snapshot.books().put("x", EMMA)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> snapshot.books().remove("isbn-1")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> snapshot.books().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> snapshot.loans().put(1L, new Loan("a", "b")))
+                .isInstanceOf(UnsupportedOperationException.class);
+        Iterator<String> keys = snapshot.books().keySet().iterator();
+        keys.next();
+        assertThatThrownBy(keys::remove).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aSnapshotKeptByAReaderNeverChanges() {
+        store.write(lib -> lib.books().put("isbn-1", DUNE));
+        Library old = store.read();
+
+        store.write(lib -> {
+            lib.books().put("isbn-2", EMMA);
+            lib.books().remove("isbn-1");
+        });
+
+        assertThat(old.books()).containsExactly(Map.entry("isbn-1", DUNE));
+        assertThat(store.read().books()).containsExactly(Map.entry("isbn-2", EMMA));
+    }
+
+    @Test
+    void aNestedWriteJoinsTheOuterTransaction() {
+        assertThatThrownBy(() -> store.write(outer -> {
+            outer.books().put("a", DUNE);
+            store.write(inner -> {
+                assertThat(inner.books()).containsKey("a");
+                inner.books().put("b", EMMA);
+            });
+            long id = store.writeAndGet(inner -> nextLoan(inner, "b"));
+            assertThat(outer.books()).containsKeys("a", "b");
+            assertThat(outer.loans()).containsKey(id);
+            assertThat(store.stats().commits()).as("nothing committed yet").isZero();
+            throw new IllegalStateException("outer fails");
+        })).hasMessage("outer fails");
+        assertThat(store.read().books()).isEmpty();
+
+        store.write(outer -> {
+            outer.books().put("a", DUNE);
+            store.write(inner -> inner.books().put("b", EMMA));
+        });
+        assertThat(store.read().books()).containsOnlyKeys("a", "b");
+        assertThat(store.stats().commits()).as("one commit for the outer and the joined write").isEqualTo(1);
+    }
+
+    @Test
+    void aReadInsideATransactionSeesItsUncommittedWrites() {
+        store.write(lib -> {
+            lib.books().put("a", DUNE);
+            Library seen = store.read();
+            assertThat(seen.books()).containsKey("a");
+            assertThatThrownBy(() -> seen.books().put("b", EMMA)).isInstanceOf(UnsupportedOperationException.class);
+            int size = store.read(l -> l.books().size());
+            assertThat(size).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void otherThreadsDoNotSeeATransactionBeforeItCommits() throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch checked = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> store.write(lib -> {
+            lib.books().put("a", DUNE);
+            written.countDown();
+            await(checked);
+        }));
+        assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(store.read().books()).as("reader is not blocked and sees nothing uncommitted").isEmpty();
+        checked.countDown();
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(store.read().books()).containsKey("a");
+    }
+
+    @Test
+    void writesAreSerialized() throws Exception {
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> store.write(lib -> {
+            lib.books().put("n", new Book("0", "x", 0));
+            firstInside.countDown();
+            await(release);
+        }));
+        assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> store.writeAndGet(lib -> {
+            Book seen = lib.books().get("n");
+            lib.books().put("n", new Book(String.valueOf(Integer.parseInt(seen.title()) + 1), "x", 0));
+            return Integer.parseInt(seen.title());
+        }));
+        Thread.sleep(50);
+        assertThat(second).as("the second writer waits for the first").isNotDone();
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(second.get(10, TimeUnit.SECONDS)).as("the second writer saw the first's commit").isZero();
+        assertThat(store.read().books().get("n").title()).isEqualTo("1");
+    }
+
+    @Test
+    void anEmptyTransactionCommitsNothing() {
+        store.write(lib -> lib.books().get("nothing"));
+        assertThat(store.stats().commits()).isZero();
+    }
+
+    @Test
+    void nullKeysAndValuesAreRejectedAndDiscardTheTransaction() {
+        assertThatThrownBy(() -> store.write(lib -> lib.books().put("a", null)))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> store.write(lib -> lib.books().put(null, DUNE)))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(store.read().books()).isEmpty();
+    }
+
+    @Test
+    void aValueTheCodecCannotWriteFailsThePutAndDiscardsTheTransaction() {
+        ValueCodec failing = new ValueCodec() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public <V> Binding<V> bind(java.lang.reflect.AnnotatedType valueType) {
+                ValueCodec.Binding<V> real = ValueCodec.jackson().bind(valueType);
+                return new Binding<>() {
+                    @Override
+                    public byte[] encode(V value) {
+                        if (value instanceof Book b && b.year() < 0) {
+                            throw new IllegalArgumentException("negative year");
+                        }
+                        return real.encode(value);
+                    }
+
+                    @Override
+                    public V decode(byte[] bytes, int offset, int length) {
+                        return real.decode(bytes, offset, length);
+                    }
+                };
+            }
+        };
+        try (EtchStore<Library> strict = EtchStore.builder(Library.class).valueCodec(failing).open()) {
+            AtomicReference<Map<String, Book>> viewAfterFailure = new AtomicReference<>();
+            assertThatThrownBy(() -> strict.write(lib -> {
+                lib.books().put("ok", DUNE);
+                try {
+                    lib.books().put("bad", new Book("x", "y", -1));
+                } finally {
+                    viewAfterFailure.set(Map.copyOf(lib.books()));
+                }
+            })).isInstanceOf(EtchCodecException.class)
+                    .hasMessageContaining("key bad")
+                    .hasMessageContaining("Library.books (collection 0)")
+                    .hasMessageContaining("negative year")
+                    .hasRootCauseMessage("negative year");
+            assertThat(viewAfterFailure.get()).as("the failed put changed nothing").containsOnlyKeys("ok");
+            assertThat(strict.read().books()).as("the whole transaction was discarded").isEmpty();
+        }
+    }
+
+    @Test
+    void beginCommitAndRollback() {
+        try (EtchTransaction<Library> tx = store.begin()) {
+            tx.state().books().put("a", DUNE);
+            assertThat(store.read().books()).as("reads on the owning thread see the transaction").containsKey("a");
+            store.write(lib -> lib.books().put("b", EMMA));
+            tx.commit();
+            assertThat(tx.isActive()).isFalse();
+        }
+        assertThat(store.read().books()).containsOnlyKeys("a", "b");
+
+        try (EtchTransaction<Library> tx = store.begin()) {
+            tx.state().books().clear();
+        }
+        assertThat(store.read().books()).as("closing without commit rolls back").containsOnlyKeys("a", "b");
+
+        EtchTransaction<Library> tx = store.begin();
+        tx.rollback();
+        assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class).hasMessageContaining("already");
+        store.write(lib -> lib.books().remove("a"));
+        assertThat(store.read().books()).containsOnlyKeys("b");
+    }
+
+    @Test
+    void aTransactionBelongsToItsThread() throws Exception {
+        try (EtchTransaction<Library> tx = store.begin()) {
+            CompletableFuture<Void> other = CompletableFuture.runAsync(tx::commit);
+            assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("belongs to the thread that began it");
+            assertThatThrownBy(store::begin).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already inside a transaction");
+        }
+    }
+
+    @Test
+    void aClosedStoreRefusesEverything() {
+        store.write(lib -> lib.books().put("a", DUNE));
+        store.close();
+        store.close();
+
+        assertThatThrownBy(store::read).isInstanceOf(EtchClosedException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> store.write(lib -> lib.books().clear())).isInstanceOf(EtchClosedException.class);
+        assertThatThrownBy(() -> store.writeAndGet(lib -> 1)).isInstanceOf(EtchClosedException.class);
+        assertThatThrownBy(store::begin).isInstanceOf(EtchClosedException.class);
+        assertThatThrownBy(store::flush).isInstanceOf(EtchClosedException.class);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -47,6 +47,17 @@ public interface CommitLog extends AutoCloseable {
     void await(Commit commit, boolean force);
 
     /**
+     * After {@link #await} or {@link #append} failed, discards every commit the log could not
+     * make durable, so that the engine can roll its head back to the published state. Called
+     * under the writer lock.
+     *
+     * @return {@code true} if commits were discarded
+     */
+    default boolean discardUndurable() {
+        return false;
+    }
+
+    /**
      * Waits until everything appended so far is fsynced.
      *
      * @param timeout how long to wait
@@ -96,6 +107,7 @@ public interface CommitLog extends AutoCloseable {
 
         private final long sequence;
         private final Object state;
+        private volatile Throwable failure;
 
         /**
          * Creates a handle.
@@ -124,6 +136,16 @@ public interface CommitLog extends AutoCloseable {
          */
         public Object state() {
             return state;
+        }
+
+        /** Marks the commit as abandoned by a failed fsync; it will never become durable. */
+        void fail(Throwable cause) {
+            failure = cause;
+        }
+
+        /** The failure that abandoned this commit, or {@code null}. */
+        Throwable failure() {
+            return failure;
         }
     }
 }

@@ -1,12 +1,17 @@
 package dev.etch.engine;
 
 import dev.etch.EtchClosedException;
+import dev.etch.EtchStorageException;
 import dev.etch.EtchStats;
 import dev.etch.EtchStore;
 import dev.etch.EtchTransaction;
 import dev.etch.ReplayReport;
 import dev.etch.schema.CollectionSchema;
 import dev.etch.schema.StateSchema;
+import dev.etch.wal.DataDirectory;
+import dev.etch.wal.LockFile;
+import dev.etch.wal.WalWriter;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +39,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
     private final StateSchema<T> schema;
     private final CommitLog log;
     private final ReplayReport replayReport;
+    private final AutoCloseable directoryLock;
     private final ReentrantLock writerLock = new ReentrantLock();
 
     /** What readers see; {@code null} once closed. */
@@ -48,14 +54,15 @@ public final class StoreEngine<T> implements EtchStore<T> {
     private volatile long commits;
     private volatile boolean closed;
 
-    private StoreEngine(StoreOptions<T> options, StateSchema<T> schema, Version<T> initial, CommitLog log,
-            ReplayReport replayReport) {
+    private StoreEngine(StoreOptions<T> options, StateSchema<T> schema, Version<T> initial,
+            Function<Consumer<Object>, CommitLog> logFactory, ReplayReport replayReport, AutoCloseable directoryLock) {
         this.options = options;
         this.schema = schema;
-        this.log = log;
         this.replayReport = replayReport;
+        this.directoryLock = directoryLock;
         this.head = initial;
         this.published = initial;
+        this.log = logFactory.apply(this::onDurable);
     }
 
     /**
@@ -69,10 +76,29 @@ public final class StoreEngine<T> implements EtchStore<T> {
         StateSchema<T> schema = StateSchema.of(options.stateType(), options.valueCodec());
         if (options.directory().isEmpty()) {
             Object[] maps = schema.emptyMaps();
-            return new StoreEngine<>(options, schema, new Version<>(schema.newState(maps), maps), new MemoryLog(),
-                    ReplayReport.empty());
+            return new StoreEngine<>(options, schema, new Version<>(schema.newState(maps), maps),
+                    onDurable -> new MemoryLog(), ReplayReport.empty(), () -> { });
         }
-        throw new UnsupportedOperationException("directory-backed stores arrive with the write-ahead log");
+        DataDirectory directory = DataDirectory.create(options.directory().get());
+        LockFile lock = LockFile.acquire(directory.root());
+        try {
+            Recovery.Result<T> recovered = new Recovery<>(schema, options.valueCodec(), directory,
+                    options.strictRecovery()).run();
+            WalWriter writer;
+            try {
+                writer = WalWriter.open(directory, recovered.scan());
+            } catch (IOException e) {
+                throw new EtchStorageException("Cannot open the log " + directory.wal() + " for writing: " + e, e);
+            }
+            String name = directory.root().getFileName().toString();
+            return new StoreEngine<>(options, schema, recovered.version(),
+                    onDurable -> new GroupCommitLog(writer, options.flushPolicy(), recovered.scan().entries(),
+                            onDurable, name),
+                    recovered.report(), lock);
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- reads
@@ -141,8 +167,29 @@ public final class StoreEngine<T> implements EtchStore<T> {
         } finally {
             writerLock.unlock();
         }
-        log.await(commit, force);
+        awaitAcknowledged(commit, force);
         return result;
+    }
+
+    private void awaitAcknowledged(CommitLog.Commit commit, boolean force) {
+        try {
+            log.await(commit, force);
+        } catch (EtchStorageException e) {
+            writerLock.lock();
+            try {
+                rollBackToDurableLocked();
+            } finally {
+                writerLock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    /** After the log lost commits it could not make durable, the head forgets them too. */
+    private void rollBackToDurableLocked() {
+        if (log.discardUndurable()) {
+            head = published;
+        }
     }
 
     @Override
@@ -186,7 +233,13 @@ public final class StoreEngine<T> implements EtchStore<T> {
             return CommitLog.Commit.DONE;
         }
         Version<T> next = tx.toVersion();
-        CommitLog.Commit commit = log.append(tx.ops(), next);
+        CommitLog.Commit commit;
+        try {
+            commit = log.append(tx.ops(), next);
+        } catch (EtchStorageException e) {
+            rollBackToDurableLocked();
+            throw e;
+        }
         head = next;
         commits++;
         if (log.acknowledgesOnAppend()) {
@@ -249,9 +302,21 @@ public final class StoreEngine<T> implements EtchStore<T> {
             }
             closed = true;
             published = null;
-            log.close();
+            try {
+                log.close();
+            } finally {
+                closeLock();
+            }
         } finally {
             writerLock.unlock();
+        }
+    }
+
+    private void closeLock() {
+        try {
+            directoryLock.close();
+        } catch (Exception e) {
+            throw new EtchStorageException("Cannot release the lock of " + options.directory().orElse(null) + ": " + e, e);
         }
     }
 
@@ -293,7 +358,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
             } finally {
                 writerLock.unlock();
             }
-            log.await(commit, finishing.durableRequested());
+            awaitAcknowledged(commit, finishing.durableRequested());
         }
 
         @Override

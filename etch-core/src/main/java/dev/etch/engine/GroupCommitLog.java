@@ -1,0 +1,354 @@
+package dev.etch.engine;
+
+import dev.etch.EtchStorageException;
+import dev.etch.FlushPolicy;
+import dev.etch.codec.postcard.PostcardOutput;
+import dev.etch.wal.Op;
+import dev.etch.wal.WalFormat;
+import dev.etch.wal.WalWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write-ahead log of a directory with group commit.
+ *
+ * <p><b>Group commit.</b> Appends happen under the store's writer lock; waiting for the fsync
+ * does not. A thread that needs its commit durable either finds it already covered by an
+ * fsync that finished, or waits while another thread's fsync runs, or becomes the leader: it
+ * takes the end of everything appended so far as its target, fsyncs once, and so makes every
+ * commit up to the target durable together. Each waiter returns only when its own commit is
+ * covered.
+ *
+ * <p><b>Publication.</b> Under the immediate policy a commit becomes visible to readers only
+ * once durable: the leader hands the newest covered state to the engine, in log order, before
+ * it wakes the waiters.
+ *
+ * <p><b>Failures.</b> An append that cannot be written is cut back and fails alone (the
+ * store goes on). Under the immediate policy, an fsync that fails fails every commit it would
+ * have covered and every commit appended after them (they were built on them); the engine then
+ * cuts the log back to the last durable entry and rolls its state back to the published one,
+ * so nothing the log cannot prove durable is ever visible or replayed. If that cut fails too,
+ * the log refuses all further writes until the store is reopened. Under the grouped and
+ * unsynced policies, writes were already acknowledged; a failed background fsync is kept in
+ * {@link #lastError()} and retried, and {@code flush()} and {@code writeDurable} fail until a
+ * retry succeeds.
+ */
+final class GroupCommitLog implements CommitLog {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
+
+    private final WalWriter writer;
+    private final FlushPolicy policy;
+    private final boolean publishOnDurable;
+    private final Consumer<Object> onDurable;
+    /** Reused encoding buffer; touched only by the appending thread. */
+    private final PostcardOutput buffer = new PostcardOutput(4096);
+
+    private final Object monitor = new Object();
+    /** Appended, not yet durable, in log order (immediate policy only). Guarded by monitor. */
+    private final ArrayDeque<Commit> pending = new ArrayDeque<>();
+    /** Guarded by monitor. */
+    private long appendedSequence;
+    /** Guarded by monitor. */
+    private long appendedEnd;
+    /** Guarded by monitor. */
+    private long durableSequence;
+    /** Guarded by monitor. */
+    private long durableEnd;
+    /** Guarded by monitor: a leader is in fsync. */
+    private boolean syncing;
+    /** The unresolved failure; guarded by monitor, volatile for stats. */
+    private volatile Throwable failure;
+    /** The log cannot be trusted any more: refuse everything until reopened. */
+    private volatile boolean broken;
+
+    private volatile long entriesSinceSnapshot;
+    private volatile long fsyncs;
+    private volatile boolean closed;
+    private final Thread background;
+
+    GroupCommitLog(WalWriter writer, FlushPolicy policy, long entriesSinceSnapshot, Consumer<Object> onDurable,
+            String storeName) {
+        this.writer = writer;
+        this.policy = policy;
+        this.publishOnDurable = policy instanceof FlushPolicy.Immediate;
+        this.onDurable = onDurable;
+        this.entriesSinceSnapshot = entriesSinceSnapshot;
+        this.appendedEnd = writer.end();
+        this.durableEnd = writer.end();
+        if (policy instanceof FlushPolicy.Grouped grouped) {
+            background = new Thread(() -> syncPeriodically(grouped.interval()), "etch-flush-" + storeName);
+            background.setDaemon(true);
+            background.start();
+        } else {
+            background = null;
+        }
+    }
+
+    @Override
+    public Commit append(List<Op> ops, Object state) {
+        if (broken) {
+            throw brokenException();
+        }
+        if (publishOnDurable && failure != null) {
+            throw new EtchStorageException("An earlier fsync of " + writer.file() + " failed; this transaction was"
+                    + " built on commits that were not durable and has been discarded. Retry it.", failure);
+        }
+        buffer.reset();
+        WalFormat.appendEntry(ops, buffer);
+        long end;
+        try {
+            end = writer.append(buffer);
+        } catch (WalWriter.AppendFailedException e) {
+            if (!e.logIntact()) {
+                broken = true;
+                failure = e;
+                throw brokenException();
+            }
+            throw new EtchStorageException(e.getMessage() + ". Nothing of this transaction was written or applied;"
+                    + " the store goes on accepting writes.", e.getCause());
+        }
+        entriesSinceSnapshot++;
+        synchronized (monitor) {
+            Commit commit = new Commit(++appendedSequence, state);
+            appendedEnd = end;
+            if (publishOnDurable) {
+                pending.addLast(commit);
+            }
+            return commit;
+        }
+    }
+
+    @Override
+    public boolean acknowledgesOnAppend() {
+        return !publishOnDurable;
+    }
+
+    @Override
+    public void await(Commit commit, boolean force) {
+        if (commit == Commit.DONE || !(publishOnDurable || force)) {
+            return;
+        }
+        syncThrough(commit, commit.sequence(), Long.MAX_VALUE);
+    }
+
+    @Override
+    public void flush(Duration timeout) {
+        long target;
+        synchronized (monitor) {
+            target = appendedSequence;
+        }
+        syncThrough(null, target, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Returns once every commit up to {@code sequence} is durable, fsyncing as the leader when
+     * no other thread is. A commit that a failed fsync abandoned fails, even if later commits
+     * with higher sequences become durable after the log was cut back.
+     */
+    private void syncThrough(Commit commit, long sequence, long deadlineNanos) {
+        long target;
+        long targetEnd;
+        synchronized (monitor) {
+            while (true) {
+                if (commit != null && commit.failure() != null) {
+                    throw new EtchStorageException("Could not fsync " + writer.file() + ": "
+                            + commit.failure().getMessage() + ". The transaction is not durable and was rolled back"
+                            + " (with every commit after the last durable one).", commit.failure());
+                }
+                if (durableSequence >= sequence) {
+                    return;
+                }
+                if (broken) {
+                    throw brokenException();
+                }
+                if (failure != null && publishOnDurable) {
+                    throw new EtchStorageException("Could not fsync " + writer.file() + "; the transaction is not"
+                            + " durable and was rolled back (with every commit after the last durable one).",
+                            failure);
+                }
+                if (!syncing) {
+                    break;
+                }
+                waitOn(deadlineNanos);
+            }
+            syncing = true;
+            target = appendedSequence;
+            targetEnd = appendedEnd;
+        }
+        IOException error = null;
+        try {
+            writer.force();
+            fsyncs++;
+        } catch (IOException e) {
+            error = e;
+        }
+        synchronized (monitor) {
+            syncing = false;
+            if (error == null) {
+                durableSequence = target;
+                durableEnd = targetEnd;
+                if (!publishOnDurable) {
+                    failure = null;
+                }
+                Object newest = null;
+                while (!pending.isEmpty() && pending.peekFirst().sequence() <= target) {
+                    newest = pending.pollFirst().state();
+                }
+                if (newest != null) {
+                    onDurable.accept(newest);
+                }
+            } else {
+                failure = error;
+                for (Commit abandoned : pending) {
+                    abandoned.fail(error);
+                }
+                pending.clear();
+                log.error("fsync of {} failed; commits after offset {} are not durable", writer.file(), durableEnd,
+                        error);
+            }
+            monitor.notifyAll();
+        }
+        if (error != null) {
+            throw new EtchStorageException("Could not fsync " + writer.file() + ": " + error.getMessage()
+                    + (publishOnDurable ? ". The transaction is not durable and was rolled back (with every commit"
+                            + " after the last durable one)." : ". Acknowledged writes are not yet durable; the sync"
+                            + " is retried."), error);
+        }
+    }
+
+    private void waitOn(long deadlineNanos) {
+        try {
+            if (deadlineNanos == Long.MAX_VALUE) {
+                monitor.wait();
+                return;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                throw new EtchStorageException("Timed out waiting for the log " + writer.file() + " to sync.", null);
+            }
+            monitor.wait(remaining / 1_000_000, (int) (remaining % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtchStorageException("Interrupted while waiting for the log " + writer.file() + " to sync.", e);
+        }
+    }
+
+    /**
+     * After a failed fsync under the immediate policy, cuts the log back to the last durable
+     * entry. Called by the engine under its writer lock, so no append runs meanwhile.
+     *
+     * @return {@code true} if commits were discarded and the engine must roll its head back
+     */
+    @Override
+    public boolean discardUndurable() {
+        synchronized (monitor) {
+            if (!publishOnDurable || failure == null || broken) {
+                return false;
+            }
+            while (syncing) {
+                waitOn(Long.MAX_VALUE);
+            }
+            try {
+                writer.truncate(durableEnd);
+                appendedEnd = durableEnd;
+                failure = null;
+                log.warn("Cut log {} back to its last durable entry at offset {}", writer.file(), durableEnd);
+            } catch (IOException e) {
+                broken = true;
+                failure = e;
+                log.error("Cannot cut log {} back to offset {}; refusing writes until reopened", writer.file(),
+                        durableEnd, e);
+            }
+            return true;
+        }
+    }
+
+    private EtchStorageException brokenException() {
+        return new EtchStorageException("The log " + writer.file() + " failed and could not be repaired in place;"
+                + " the store refuses writes until it is reopened (reopening replays the log and keeps every"
+                + " durable commit).", failure);
+    }
+
+    private void syncPeriodically(Duration interval) {
+        long sleepNanos = interval.toNanos();
+        while (!closed) {
+            try {
+                Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                long target;
+                synchronized (monitor) {
+                    target = appendedSequence;
+                }
+                if (target > durableSequence) {
+                    syncThrough(null, target, Long.MAX_VALUE);
+                }
+            } catch (RuntimeException e) {
+                // Kept in lastError(); retried on the next tick.
+            }
+        }
+    }
+
+    @Override
+    public long bytes() {
+        return writer.end();
+    }
+
+    @Override
+    public long entriesSinceSnapshot() {
+        return entriesSinceSnapshot;
+    }
+
+    @Override
+    public long fsyncs() {
+        return fsyncs;
+    }
+
+    @Override
+    public Optional<Throwable> lastError() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (background != null) {
+            background.interrupt();
+            try {
+                background.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        EtchStorageException flushFailure = null;
+        if (!broken) {
+            try {
+                flush(Duration.ofSeconds(30));
+            } catch (EtchStorageException e) {
+                flushFailure = e;
+            }
+        }
+        try {
+            writer.close();
+        } catch (IOException e) {
+            if (flushFailure == null) {
+                flushFailure = new EtchStorageException("Cannot close " + writer.file() + ": " + e.getMessage(), e);
+            }
+        }
+        if (flushFailure != null) {
+            throw flushFailure;
+        }
+    }
+}

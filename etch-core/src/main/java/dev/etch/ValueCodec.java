@@ -1,6 +1,7 @@
 package dev.etch;
 
 import dev.etch.codec.JacksonValueCodec;
+import dev.etch.codec.postcard.PostcardValueCodec;
 import java.lang.reflect.AnnotatedType;
 import tools.jackson.databind.ObjectMapper;
 
@@ -38,6 +39,23 @@ public interface ValueCodec {
      */
     static ValueCodec jackson(ObjectMapper mapper) {
         return new JacksonValueCodec(mapper);
+    }
+
+    /**
+     * The codec of etchdb 0.3.2: postcard, Rust's compact binary format without field names,
+     * byte-compatible with the values (and whole-state snapshots) written by etchdb for the
+     * corresponding Rust types. Record components are written in declaration order, so adding,
+     * removing or reordering a component breaks data already written; mark Rust unsigned
+     * integers with {@link Unsigned}.
+     *
+     * <p>Binding fails with {@link EtchSchemaException}, naming the type and component, for
+     * any type it does not support; see {@link PostcardValueCodec} for the supported types and
+     * their encodings.
+     *
+     * @return the postcard codec (stateless, shareable)
+     */
+    static ValueCodec postcard() {
+        return PostcardValueCodec.instance();
     }
 
     /**

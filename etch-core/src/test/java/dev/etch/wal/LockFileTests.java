@@ -82,6 +82,7 @@ class LockFileTests {
     @Test
     void aChildCannotTakeADirectoryThisProcessHolds() throws Exception {
         try (LockFile lock = LockFile.acquire(dir)) {
+            assertThat(lock.directory()).isEqualTo(dir);
             Process child = startLockHolder(dir);
             try {
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -144,6 +144,26 @@ class TransactionSemanticsTest {
     }
 
     @Test
+    void aFailedNestedWriteRollsBackTheWholeTransactionEvenIfCaught() {
+        IllegalArgumentException inner = new IllegalArgumentException("inner fails");
+        assertThatThrownBy(() -> store.write(outer -> {
+            outer.books().put("a", DUNE);
+            try {
+                store.write(nested -> {
+                    nested.books().put("half", EMMA);
+                    throw inner;
+                });
+            } catch (IllegalArgumentException caught) {
+                // swallowed by the outer code
+            }
+        })).isInstanceOf(EtchException.class)
+                .hasMessageContaining("nested in this transaction failed")
+                .hasCause(inner);
+        assertThat(store.read().books()).isEmpty();
+        assertThat(store.stats().commits()).isZero();
+    }
+
+    @Test
     void aReadInsideATransactionSeesItsUncommittedWrites() {
         store.write(lib -> {
             lib.books().put("a", DUNE);

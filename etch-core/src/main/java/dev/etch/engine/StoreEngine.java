@@ -1,6 +1,7 @@
 package dev.etch.engine;
 
 import dev.etch.EtchClosedException;
+import dev.etch.EtchException;
 import dev.etch.EtchStorageException;
 import dev.etch.EtchStats;
 import dev.etch.EtchStore;
@@ -146,10 +147,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
     /** The write path: gate, transaction view, user function, log, head; then wait outside the lock. */
     private <R> R run(Function<? super T, ? extends R> fn, boolean durable) {
         if (writerThread == Thread.currentThread()) {
-            if (durable) {
-                activeTx.requireDurable();
-            }
-            return fn.apply(activeTx.view());
+            return joinActive(fn, durable);
         }
         lockForWrite();
         R result;
@@ -169,6 +167,25 @@ public final class StoreEngine<T> implements EtchStore<T> {
         }
         awaitAcknowledged(commit, force);
         return result;
+    }
+
+    /**
+     * A write nested in a transaction on the same thread joins it. A joined write has no
+     * savepoint, so if it throws, the changes it made before throwing cannot be told apart:
+     * the whole transaction becomes rollback-only, even if the outer code catches the
+     * exception, and its commit fails.
+     */
+    private <R> R joinActive(Function<? super T, ? extends R> fn, boolean durable) {
+        WriteTransaction<T> tx = activeTx;
+        if (durable) {
+            tx.requireDurable();
+        }
+        try {
+            return fn.apply(tx.view());
+        } catch (RuntimeException | Error e) {
+            tx.markRollbackOnly(e);
+            throw e;
+        }
     }
 
     private void awaitAcknowledged(CommitLog.Commit commit, boolean force) {
@@ -229,6 +246,11 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     /** Appends the transaction and makes it the head; nothing is changed if the append fails. */
     private CommitLog.Commit commitLocked(WriteTransaction<T> tx) {
+        if (tx.rollbackOnlyCause() != null) {
+            throw new EtchException("A write nested in this transaction failed, so the whole transaction was rolled"
+                    + " back: nothing was committed. Let the nested write's exception propagate, or do not start"
+                    + " the nested write when it is expected to fail.", tx.rollbackOnlyCause());
+        }
         if (tx.ops().isEmpty()) {
             return CommitLog.Commit.DONE;
         }

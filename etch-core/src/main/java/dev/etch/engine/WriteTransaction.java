@@ -31,6 +31,7 @@ final class WriteTransaction<T> {
     private final T view;
     private final ArrayList<Op> ops = new ArrayList<>(4);
     private boolean durableRequested;
+    private Throwable rollbackOnlyCause;
 
     WriteTransaction(StateSchema<T> schema, Version<T> base) {
         this.schema = schema;
@@ -67,6 +68,18 @@ final class WriteTransaction<T> {
 
     boolean durableRequested() {
         return durableRequested;
+    }
+
+    /** Marks the transaction so that it can only roll back: a joined write failed inside it. */
+    void markRollbackOnly(Throwable cause) {
+        if (rollbackOnlyCause == null) {
+            rollbackOnlyCause = cause;
+        }
+    }
+
+    /** Why the transaction can only roll back, or {@code null}. */
+    Throwable rollbackOnlyCause() {
+        return rollbackOnlyCause;
     }
 
     /** The persistent maps as the transaction has left them, as a new version. */

@@ -82,7 +82,7 @@ class PersistentHashMapTests {
 
     @Test
     void randomOperationsMatchHashMapAndOldVersionsNeverChange() {
-        long seed = new Random().nextLong();
+        long seed = 20261124L;
         Random rnd = new Random(seed);
         try {
             for (int round = 0; round < 40; round++) {
@@ -123,7 +123,7 @@ class PersistentHashMapTests {
 
     @Test
     void builderMatchesModelAndNeverChangesMapsItWasGivenOrBuilt() {
-        long seed = new Random().nextLong();
+        long seed = 20261124L;
         Random rnd = new Random(seed);
         try {
             PersistentHashMap<Integer, Integer> base = PersistentHashMap.empty();

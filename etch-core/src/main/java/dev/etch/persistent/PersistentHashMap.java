@@ -1,0 +1,554 @@
+package dev.etch.persistent;
+
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * An immutable hash map: a CHAMP trie (compressed hash-array mapped prefix tree).
+ *
+ * <p>Guarantees: everything {@link PersistentMap} promises; {@code get} and
+ * {@code containsKey} run in O(1) expected time (at most seven node hops, then a linear scan
+ * among keys whose 32-bit hashes are all equal); {@link #plus} and {@link #minus} copy at
+ * most one node per level; iteration order is unspecified but stable for a given map.
+ * Failure modes: keys whose {@code hashCode} or {@code equals} throw make the operation throw
+ * the same exception, leaving the map unchanged.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
+
+    /*
+     * Node layout: dataMap has a bit per 5-bit hash fragment whose entry is stored inline,
+     * nodeMap a bit per fragment that leads to a sub-node. The array holds the inline entries
+     * as key,value pairs in bit order, then the sub-nodes in bit order: no per-entry objects,
+     * which is where the memory saving over HashMap comes from. Below depth 7 the 32 hash bits
+     * are used up: such a node is a collision node (both maps 0, pairs only, linear search).
+     * A sub-node always holds at least two entries; a removal that leaves one pulls the
+     * survivor up inline, so equal maps tend to have the same shape.
+     */
+    private static final int BITS = 5;
+    private static final int MASK = 31;
+    private static final int MAX_SHIFT = 30;
+    private static final int MAX_DEPTH = 8;
+
+    static final class Node {
+        int dataMap;
+        int nodeMap;
+        Object[] a;
+        /** The builder that may change this node in place; null for nodes of persistent maps. */
+        Object owner;
+
+        Node(int dataMap, int nodeMap, Object[] a, Object owner) {
+            this.dataMap = dataMap;
+            this.nodeMap = nodeMap;
+            this.a = a;
+            this.owner = owner;
+        }
+    }
+
+    /** What an update found, and who may mutate in place. */
+    static final class Op {
+        final Object owner;
+        Object old;
+        boolean sizeChanged;
+
+        Op(Object owner) {
+            this.owner = owner;
+        }
+
+        boolean owns(Node n) {
+            return owner != null && n.owner == owner;
+        }
+
+        Node update(Node n, int dataMap, int nodeMap, Object[] a) {
+            if (owns(n)) {
+                n.dataMap = dataMap;
+                n.nodeMap = nodeMap;
+                n.a = a;
+                return n;
+            }
+            return new Node(dataMap, nodeMap, a, owner);
+        }
+
+        Node set(Node n, int i, Object x) {
+            if (owns(n)) {
+                n.a[i] = x;
+                return n;
+            }
+            Object[] c = n.a.clone();
+            c[i] = x;
+            return new Node(n.dataMap, n.nodeMap, c, owner);
+        }
+    }
+
+    private static final PersistentHashMap<?, ?> EMPTY =
+            new PersistentHashMap<>(new Node(0, 0, new Object[0], null), 0);
+
+    private final Node root;
+    private final int size;
+
+    private PersistentHashMap(Node root, int size) {
+        this.root = root;
+        this.size = size;
+    }
+
+    /**
+     * The empty map.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the shared empty map
+     */
+    @SuppressWarnings("unchecked")
+    public static <K, V> PersistentHashMap<K, V> empty() {
+        return (PersistentHashMap<K, V>) EMPTY;
+    }
+
+    /**
+     * A map with the entries of {@code source}.
+     *
+     * @param source the entries to copy; returned as is if already a {@code PersistentHashMap}
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the map
+     * @throws NullPointerException if a key or value is {@code null}
+     */
+    @SuppressWarnings("unchecked")
+    public static <K, V> PersistentHashMap<K, V> copyOf(java.util.Map<? extends K, ? extends V> source) {
+        if (source instanceof PersistentHashMap) {
+            return (PersistentHashMap<K, V>) source;
+        }
+        Builder<K, V> b = PersistentHashMap.<K, V>empty().toBuilder();
+        source.forEach(b::put);
+        return (PersistentHashMap<K, V>) b.build();
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    @Override
+    public V get(Object key) {
+        return key == null ? null : find(root, key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return key != null && find(root, key) != null;
+    }
+
+    @Override
+    public V getOrDefault(Object key, V defaultValue) {
+        V v = get(key);
+        return v == null ? defaultValue : v;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <V> V find(Node n, Object key) {
+        int h = key.hashCode();
+        int shift = 0;
+        for (;;) {
+            int bit = 1 << ((h >>> shift) & MASK);
+            int dataMap = n.dataMap;
+            if ((dataMap & bit) != 0) {
+                Object[] a = n.a;
+                int i = Integer.bitCount(dataMap & (bit - 1)) << 1;
+                return key.equals(a[i]) ? (V) a[i + 1] : null;
+            }
+            int nodeMap = n.nodeMap;
+            if ((nodeMap & bit) == 0) {
+                return null;
+            }
+            n = (Node) n.a[(Integer.bitCount(dataMap) << 1) + Integer.bitCount(nodeMap & (bit - 1))];
+            shift += BITS;
+            if (shift > MAX_SHIFT) {
+                Object[] a = n.a;
+                for (int i = 0; i < a.length; i += 2) {
+                    if (key.equals(a[i])) {
+                        return (V) a[i + 1];
+                    }
+                }
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public PersistentHashMap<K, V> plus(K key, V value) {
+        Objects.requireNonNull(key, NULL_KEY);
+        Objects.requireNonNull(value, NULL_VALUE);
+        Op op = new Op(null);
+        Node r = put(root, key, value, key.hashCode(), 0, op);
+        return r == root ? this : new PersistentHashMap<>(r, op.sizeChanged ? size + 1 : size);
+    }
+
+    @Override
+    public PersistentHashMap<K, V> minus(Object key) {
+        Objects.requireNonNull(key, NULL_KEY);
+        Op op = new Op(null);
+        Node r = remove(root, key, key.hashCode(), 0, op);
+        return r == root ? this : new PersistentHashMap<>(r, size - 1);
+    }
+
+    @Override
+    public PersistentMap.Builder<K, V> toBuilder() {
+        return new HashBuilder<>(root, size);
+    }
+
+    static Node put(Node n, Object key, Object val, int h, int shift, Op op) {
+        Object[] a = n.a;
+        if (shift > MAX_SHIFT) {
+            for (int i = 0; i < a.length; i += 2) {
+                if (key.equals(a[i])) {
+                    op.old = a[i + 1];
+                    return a[i + 1] == val ? n : op.set(n, i + 1, val);
+                }
+            }
+            Object[] c = java.util.Arrays.copyOf(a, a.length + 2);
+            c[a.length] = key;
+            c[a.length + 1] = val;
+            op.sizeChanged = true;
+            return op.update(n, 0, 0, c);
+        }
+        int bit = 1 << ((h >>> shift) & MASK);
+        int dataMap = n.dataMap;
+        int nodeMap = n.nodeMap;
+        int dataLen = Integer.bitCount(dataMap) << 1;
+        if ((dataMap & bit) != 0) {
+            int i = Integer.bitCount(dataMap & (bit - 1)) << 1;
+            Object k = a[i];
+            if (key.equals(k)) {
+                op.old = a[i + 1];
+                return a[i + 1] == val ? n : op.set(n, i + 1, val);
+            }
+            op.sizeChanged = true;
+            Node sub = pair(k, a[i + 1], k.hashCode(), key, val, h, shift + BITS, op.owner);
+            int nj = Integer.bitCount(nodeMap & (bit - 1));
+            Object[] c = new Object[a.length - 1];
+            System.arraycopy(a, 0, c, 0, i);
+            System.arraycopy(a, i + 2, c, i, dataLen - i - 2);
+            System.arraycopy(a, dataLen, c, dataLen - 2, nj);
+            c[dataLen - 2 + nj] = sub;
+            System.arraycopy(a, dataLen + nj, c, dataLen - 1 + nj, a.length - dataLen - nj);
+            return op.update(n, dataMap ^ bit, nodeMap | bit, c);
+        }
+        if ((nodeMap & bit) != 0) {
+            int j = dataLen + Integer.bitCount(nodeMap & (bit - 1));
+            Node child = (Node) a[j];
+            Node nc = put(child, key, val, h, shift + BITS, op);
+            return nc == child ? n : op.set(n, j, nc);
+        }
+        op.sizeChanged = true;
+        int i = Integer.bitCount(dataMap & (bit - 1)) << 1;
+        Object[] c = new Object[a.length + 2];
+        System.arraycopy(a, 0, c, 0, i);
+        c[i] = key;
+        c[i + 1] = val;
+        System.arraycopy(a, i, c, i + 2, a.length - i);
+        return op.update(n, dataMap | bit, nodeMap, c);
+    }
+
+    private static Node pair(Object k1, Object v1, int h1, Object k2, Object v2, int h2, int shift, Object owner) {
+        if (shift > MAX_SHIFT) {
+            return new Node(0, 0, new Object[] {k1, v1, k2, v2}, owner);
+        }
+        int f1 = (h1 >>> shift) & MASK;
+        int f2 = (h2 >>> shift) & MASK;
+        if (f1 == f2) {
+            return new Node(0, 1 << f1, new Object[] {pair(k1, v1, h1, k2, v2, h2, shift + BITS, owner)}, owner);
+        }
+        Object[] a = f1 < f2 ? new Object[] {k1, v1, k2, v2} : new Object[] {k2, v2, k1, v1};
+        return new Node((1 << f1) | (1 << f2), 0, a, owner);
+    }
+
+    static Node remove(Node n, Object key, int h, int shift, Op op) {
+        Object[] a = n.a;
+        if (shift > MAX_SHIFT) {
+            for (int i = 0; i < a.length; i += 2) {
+                if (key.equals(a[i])) {
+                    op.old = a[i + 1];
+                    op.sizeChanged = true;
+                    Object[] c = new Object[a.length - 2];
+                    System.arraycopy(a, 0, c, 0, i);
+                    System.arraycopy(a, i + 2, c, i, a.length - i - 2);
+                    return op.update(n, 0, 0, c);
+                }
+            }
+            return n;
+        }
+        int bit = 1 << ((h >>> shift) & MASK);
+        int dataMap = n.dataMap;
+        int nodeMap = n.nodeMap;
+        int dataLen = Integer.bitCount(dataMap) << 1;
+        if ((dataMap & bit) != 0) {
+            int i = Integer.bitCount(dataMap & (bit - 1)) << 1;
+            if (!key.equals(a[i])) {
+                return n;
+            }
+            op.old = a[i + 1];
+            op.sizeChanged = true;
+            Object[] c = new Object[a.length - 2];
+            System.arraycopy(a, 0, c, 0, i);
+            System.arraycopy(a, i + 2, c, i, a.length - i - 2);
+            return op.update(n, dataMap ^ bit, nodeMap, c);
+        }
+        if ((nodeMap & bit) != 0) {
+            int nj = Integer.bitCount(nodeMap & (bit - 1));
+            int j = dataLen + nj;
+            Node child = (Node) a[j];
+            Node nc = remove(child, key, h, shift + BITS, op);
+            if (nc == child) {
+                return n;
+            }
+            if (nc.nodeMap == 0 && nc.a.length == 2) {
+                // The sub-node kept one entry: store it inline here instead.
+                int i = Integer.bitCount(dataMap & (bit - 1)) << 1;
+                Object[] c = new Object[a.length + 1];
+                System.arraycopy(a, 0, c, 0, i);
+                c[i] = nc.a[0];
+                c[i + 1] = nc.a[1];
+                System.arraycopy(a, i, c, i + 2, dataLen - i);
+                System.arraycopy(a, dataLen, c, dataLen + 2, nj);
+                System.arraycopy(a, j + 1, c, j + 2, a.length - j - 1);
+                return op.update(n, dataMap | bit, nodeMap ^ bit, c);
+            }
+            return op.set(n, j, nc);
+        }
+        return n;
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super K, ? super V> action) {
+        Objects.requireNonNull(action);
+        forEach(root, action);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> void forEach(Node n, BiConsumer<? super K, ? super V> action) {
+        Object[] a = n.a;
+        int dataLen = n.nodeMap == 0 ? a.length : Integer.bitCount(n.dataMap) << 1;
+        for (int i = 0; i < dataLen; i += 2) {
+            action.accept((K) a[i], (V) a[i + 1]);
+        }
+        for (int i = dataLen; i < a.length; i++) {
+            forEach((Node) a[i], action);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (o instanceof PersistentHashMap<?, ?> other && other.root == root) {
+            return true;
+        }
+        return super.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        int[] h = {0};
+        forEach((k, v) -> h[0] += k.hashCode() ^ v.hashCode());
+        return h[0];
+    }
+
+    /** Depth-first walk over the entries; {@link #advance()} loads the next key and value. */
+    abstract static class Walk<E> implements Iterator<E> {
+        private final Node[] nodes = new Node[MAX_DEPTH];
+        private final int[] next = new int[MAX_DEPTH];
+        private final int[] dataEnd = new int[MAX_DEPTH];
+        private int depth;
+        Object key;
+        Object value;
+        private boolean ready;
+
+        Walk(Node root) {
+            enter(root);
+            ready = advance();
+        }
+
+        private void enter(Node n) {
+            nodes[depth] = n;
+            next[depth] = 0;
+            dataEnd[depth] = n.nodeMap == 0 ? n.a.length : Integer.bitCount(n.dataMap) << 1;
+        }
+
+        private boolean advance() {
+            while (depth >= 0) {
+                Node n = nodes[depth];
+                int i = next[depth];
+                if (i < dataEnd[depth]) {
+                    key = n.a[i];
+                    value = n.a[i + 1];
+                    next[depth] = i + 2;
+                    return true;
+                }
+                if (i < n.a.length) {
+                    next[depth] = i + 1;
+                    depth++;
+                    enter((Node) n.a[i]);
+                } else {
+                    nodes[depth] = null;
+                    depth--;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public final boolean hasNext() {
+            return ready;
+        }
+
+        @Override
+        public final E next() {
+            if (!ready) {
+                throw new NoSuchElementException();
+            }
+            E e = current();
+            ready = advance();
+            return e;
+        }
+
+        abstract E current();
+    }
+
+    @Override
+    public Set<Entry<K, V>> entrySet() {
+        return new ReadOnlyCollections.ReadOnlySet<>() {
+            @Override
+            public Iterator<Entry<K, V>> iterator() {
+                return new Walk<>(root) {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    Entry<K, V> current() {
+                        return new SimpleImmutableEntry<>((K) key, (V) value);
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public boolean contains(Object o) {
+                if (!(o instanceof Entry<?, ?> e) || e.getKey() == null) {
+                    return false;
+                }
+                Object v = find(root, e.getKey());
+                return v != null && v.equals(e.getValue());
+            }
+        };
+    }
+
+    @Override
+    public Set<K> keySet() {
+        return new ReadOnlyCollections.ReadOnlySet<>() {
+            @Override
+            public Iterator<K> iterator() {
+                return new Walk<>(root) {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    K current() {
+                        return (K) key;
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public boolean contains(Object o) {
+                return containsKey(o);
+            }
+        };
+    }
+
+    @Override
+    public java.util.Collection<V> values() {
+        return new ReadOnlyCollections.ReadOnlyCollection<>() {
+            @Override
+            public Iterator<V> iterator() {
+                return new Walk<>(root) {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    V current() {
+                        return (V) value;
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
+    }
+
+    private static final class HashBuilder<K, V> implements PersistentMap.Builder<K, V> {
+        private Node root;
+        private int size;
+        private Object owner = new Object();
+
+        HashBuilder(Node root, int size) {
+            this.root = root;
+            this.size = size;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public V put(K key, V value) {
+            Objects.requireNonNull(key, NULL_KEY);
+            Objects.requireNonNull(value, NULL_VALUE);
+            Op op = new Op(owner);
+            root = PersistentHashMap.put(root, key, value, key.hashCode(), 0, op);
+            if (op.sizeChanged) {
+                size++;
+            }
+            return (V) op.old;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public V remove(Object key) {
+            Objects.requireNonNull(key, NULL_KEY);
+            Op op = new Op(owner);
+            root = PersistentHashMap.remove(root, key, key.hashCode(), 0, op);
+            if (op.sizeChanged) {
+                size--;
+            }
+            return (V) op.old;
+        }
+
+        @Override
+        public V get(Object key) {
+            return key == null ? null : find(root, key);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public PersistentHashMap<K, V> build() {
+            // The built map shares every node: from now on this builder must copy them.
+            owner = new Object();
+            return size == 0 ? empty() : new PersistentHashMap<>(root, size);
+        }
+    }
+}

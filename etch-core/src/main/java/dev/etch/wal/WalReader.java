@@ -109,6 +109,10 @@ public final class WalReader {
                 break;
             }
             int at = window.fill(pos, WalFormat.LENGTH_SIZE);
+            if (at < 0) {
+                damage = new Damage(pos, Kind.SHORT_ENTRY, "the file ended while the length field was being read");
+                break;
+            }
             long payloadLength = Integer.toUnsignedLong(PostcardInput.intLE(window.buf, at));
             long entryLength = WalFormat.ENTRY_OVERHEAD + payloadLength;
             if (entryLength > remaining) {

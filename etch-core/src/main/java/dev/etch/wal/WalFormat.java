@@ -59,8 +59,8 @@ import java.util.List;
  */
 public final class WalFormat {
 
-    /** The magic bytes at offset 0: {@code "EWAL"}. */
-    public static final byte[] MAGIC = {'E', 'W', 'A', 'L'};
+    /** The magic at offset 0, as ASCII: {@code 45 57 41 4C}. */
+    public static final String MAGIC = "EWAL";
     /** The only format version this class reads and writes. */
     public static final int VERSION = 3;
     /** Bytes before the first entry. */
@@ -86,6 +86,7 @@ public final class WalFormat {
     private static final int OFFSET_VERSION = 4;
     private static final int OFFSET_SNAPSHOT_SEQUENCE = 8;
 
+    private static final byte[] MAGIC_BYTES = MAGIC.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final Hasher64 XXH3 = Hashing.xxh3_64();
 
     private WalFormat() {}
@@ -97,7 +98,7 @@ public final class WalFormat {
      * @param snapshotSequence the snapshot sequence field; etchdb 0.3.2 writes 0
      */
     public static void appendHeader(PostcardOutput out, long snapshotSequence) {
-        out.writeRaw(MAGIC, 0, MAGIC.length);
+        out.writeRaw(MAGIC_BYTES, 0, MAGIC_BYTES.length);
         out.writeByte(VERSION);
         out.writeByte(0);
         out.writeByte(0);
@@ -128,10 +129,10 @@ public final class WalFormat {
      *     it), or the version is not {@link #VERSION}; the message names the file
      */
     public static long parseHeader(byte[] header, int off, Path file) {
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (header[off + i] != MAGIC[i]) {
+        for (int i = 0; i < MAGIC_BYTES.length; i++) {
+            if (header[off + i] != MAGIC_BYTES[i]) {
                 throw new EtchException("Not an Etch log: " + file + " starts with "
-                        + hex(header, off, MAGIC.length) + " instead of the magic 45 57 41 4c (\"EWAL\")."
+                        + hex(header, off, MAGIC_BYTES.length) + " instead of the magic 45 57 41 4c (\"EWAL\")."
                         + " The file was left untouched; move it away or point the store at another directory.");
             }
         }

@@ -87,7 +87,7 @@ public final class WalReader {
 
     private static WalScan scan(Path file, FileChannel channel, EntryVisitor visitor) throws IOException {
         long size = channel.size();
-        Window window = new Window(channel);
+        Window window = new Window(channel, size);
         if (size < WalFormat.HEADER_SIZE) {
             return shortHeader(file, size, window);
         }
@@ -109,6 +109,10 @@ public final class WalReader {
                 break;
             }
             int at = window.fill(pos, WalFormat.LENGTH_SIZE);
+            if (at < 0) {
+                damage = new Damage(pos, Kind.SHORT_ENTRY, "the file ended while the length field was being read");
+                break;
+            }
             long payloadLength = Integer.toUnsignedLong(PostcardInput.intLE(window.buf, at));
             long entryLength = WalFormat.ENTRY_OVERHEAD + payloadLength;
             if (entryLength > remaining) {
@@ -208,12 +212,13 @@ public final class WalReader {
     /** A forward-only window over the file: bytes {@code [start, start + limit)} of the file are in {@code buf[0, limit)}. */
     private static final class Window {
         private final FileChannel channel;
-        byte[] buf = new byte[WINDOW_SIZE];
+        byte[] buf;
         private long start;
         private int limit;
 
-        Window(FileChannel channel) {
+        Window(FileChannel channel, long fileSize) {
             this.channel = channel;
+            this.buf = new byte[(int) Math.min(WINDOW_SIZE, fileSize)]; // small logs get small windows
         }
 
         /**
@@ -267,9 +272,13 @@ public final class WalReader {
             if (now - nextNanos >= 0) {
                 nextNanos = now + PROGRESS_INTERVAL_NANOS;
                 logged = true;
-                log.info("Replaying log {}: {} entries, {} of {} MiB ({}%)", file, entries, pos >> 20, size >> 20,
+                log.info("Replaying log {}: {} entries, {} of {} MiB ({}%)", file, entries, mib(pos), mib(size),
                         size == 0 ? 100 : pos * 100 / size);
             }
+        }
+
+        private static String mib(long bytes) {
+            return String.format(java.util.Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0));
         }
 
         void done(long entries, long pos) {

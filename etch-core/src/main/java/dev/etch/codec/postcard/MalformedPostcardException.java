@@ -13,7 +13,9 @@ public final class MalformedPostcardException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** What is wrong, without the position. */
     private final String reason;
+    /** The index in the input array where the problem was found. */
     private final int offset;
 
     /**

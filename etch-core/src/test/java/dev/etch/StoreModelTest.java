@@ -93,7 +93,7 @@ class StoreModelTest {
             case 8 -> m -> m.tree().remove(tk);
             case 9 -> m -> m.tree().pollFirstEntry();
             case 10 -> m -> m.tree().subMap(lo, true, hi, false).clear();
-            case 11 -> m -> m.tree().headMap(lo).put(Math.max(0, lo - 1), "h" + n);
+            case 11 -> m -> m.tree().headMap(lo + 1).put(lo, "h" + n);
             case 12 -> m -> {
                 Iterator<Integer> it = m.tree().descendingKeySet().iterator();
                 while (it.hasNext()) {

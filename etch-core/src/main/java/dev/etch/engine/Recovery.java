@@ -60,7 +60,9 @@ final class Recovery<T> {
         WalScan scan = WalReader.scan(directory.wal(), (ops, end) -> apply(ops));
         long discarded = 0;
         if (!scan.isClean()) {
-            if (strict) {
+            // A header torn at creation holds no entry: cutting it loses nothing, even in strict mode.
+            boolean tornHeaderOnly = scan.damage().map(d -> d.kind() == WalScan.Kind.TORN_HEADER).orElse(false);
+            if (strict && !tornHeaderOnly) {
                 throw scan.toCorruptedException();
             }
             discarded = WalReader.truncateToValidEnd(scan);

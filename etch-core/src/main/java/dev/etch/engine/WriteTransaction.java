@@ -92,7 +92,7 @@ final class WriteTransaction<T> {
     }
 
     private static Object current(Map<?, ?> view) {
-        return ((TxMap<?, ?>) view).current();
+        return view instanceof TxNavigableMap<?, ?> sorted ? sorted.current() : ((TxMap<?, ?>) view).current();
     }
 
     /** Records each change as an op, keeping one op per key. */

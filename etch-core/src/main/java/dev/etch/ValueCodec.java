@@ -21,13 +21,13 @@ import tools.jackson.databind.ObjectMapper;
 public interface ValueCodec {
 
     /**
-     * The default codec: Jackson 3 with the Smile binary format, field names included, so
-     * that adding a field to a value record does not break data already written.
+     * The default codec: Jackson 3 with the CBOR binary format (RFC 8949), field names
+     * included, so that adding a field to a value record does not break data already written.
      *
      * @return a codec with Etch's default mapper configuration
      */
     static ValueCodec jackson() {
-        return JacksonValueCodec.smile();
+        return JacksonValueCodec.cbor();
     }
 
     /**
@@ -59,7 +59,7 @@ public interface ValueCodec {
     }
 
     /**
-     * A short name for reports and stats, for example {@code "jackson-smile"}.
+     * A short name for reports and stats, for example {@code "jackson-cbor"}.
      *
      * @return the codec's name
      */

@@ -8,12 +8,13 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
-import tools.jackson.dataformat.smile.SmileMapper;
+import tools.jackson.dataformat.cbor.CBORMapper;
 
 /**
- * Values as Jackson 3 documents: by default the Smile binary format, which keeps field names
- * (so records may gain fields without breaking old data) at a fraction of JSON's size and
- * parse cost.
+ * Values as Jackson 3 documents: by default CBOR (RFC 8949), a binary format that keeps field
+ * names, so records may gain fields without breaking data already written. Chosen over JSON
+ * and Smile by measurement (docs/BENCHMARKS.md, "Value codec"): the smallest of the three for
+ * a small record and at least as fast to write and read.
  */
 public final class JacksonValueCodec implements ValueCodec {
 
@@ -29,12 +30,12 @@ public final class JacksonValueCodec implements ValueCodec {
     }
 
     /**
-     * The default codec: Smile with Jackson's default settings.
+     * The default codec: CBOR with Jackson's default settings.
      *
-     * @return a Smile codec
+     * @return a CBOR codec
      */
-    public static JacksonValueCodec smile() {
-        return new JacksonValueCodec(SmileMapper.builder().build());
+    public static JacksonValueCodec cbor() {
+        return new JacksonValueCodec(CBORMapper.builder().build());
     }
 
     @Override

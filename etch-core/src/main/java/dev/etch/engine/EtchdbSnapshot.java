@@ -5,13 +5,11 @@ import dev.etch.EtchStorageException;
 import dev.etch.ValueCodec;
 import dev.etch.WalCorruptedException;
 import dev.etch.codec.Records;
+import dev.etch.codec.postcard.PostcardValueCodec;
 import dev.etch.persistent.PersistentMap;
 import dev.etch.schema.CollectionSchema;
 import dev.etch.schema.StateSchema;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.AnnotatedType;
-import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,13 +49,13 @@ final class EtchdbSnapshot {
         if (version != VERSION_POSTCARD) {
             throw new WalCorruptedException(file, 4, "unknown snapshot version " + version);
         }
-        if (!"postcard".equals(codec.name())) {
+        if (!(codec instanceof PostcardValueCodec postcard)) {
             throw new EtchSchemaException("Snapshot " + file + " was written by etchdb in postcard; open this directory"
                     + " with .valueCodec(ValueCodec.postcard()) (the store uses " + codec.name() + ").");
         }
         Object state;
         try {
-            state = codec.bind(annotated(schema.type())).decode(bytes, HEADER, bytes.length - HEADER);
+            state = postcard.bind(schema.type()).decode(bytes, HEADER, bytes.length - HEADER);
         } catch (RuntimeException e) {
             throw new WalCorruptedException(file, HEADER, "the snapshot does not decode as "
                     + schema.type().getName() + ": " + e.getMessage());
@@ -78,30 +76,5 @@ final class EtchdbSnapshot {
         PersistentMap.Builder<K, V> builder = empty.toBuilder();
         decoded.forEach((k, v) -> builder.put((K) k, (V) v));
         return builder.build();
-    }
-
-    /** The state class as an annotated type without annotations, for {@link ValueCodec#bind}. */
-    private static AnnotatedType annotated(Class<?> type) {
-        return new AnnotatedType() {
-            @Override
-            public Type getType() {
-                return type;
-            }
-
-            @Override
-            public <A extends Annotation> A getAnnotation(Class<A> annotationClass) {
-                return null;
-            }
-
-            @Override
-            public Annotation[] getAnnotations() {
-                return new Annotation[0];
-            }
-
-            @Override
-            public Annotation[] getDeclaredAnnotations() {
-                return new Annotation[0];
-            }
-        };
     }
 }

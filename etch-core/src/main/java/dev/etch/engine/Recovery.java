@@ -77,7 +77,7 @@ final class Recovery<T> {
                 scan.ops(), discarded, discarded > 0 || !scan.isClean() ? scan.validEnd() : -1,
                 scan.damage().map(WalScan.Damage::reason), skippedOps, took);
         if (!skippedOps.isEmpty()) {
-            log.warn("Replaying {} skipped operations on collection ids {} that {} does not declare; they stay in the"
+            log.warn("Skipped {} logged operations on collection ids {} that {} does not declare; they stay in the"
                     + " log until the next snapshot", skippedOps.values().stream().mapToLong(Long::longValue).sum(),
                     skippedOps.keySet(), schema.type().getSimpleName());
         }

@@ -5,6 +5,7 @@ import dev.etch.engine.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -189,6 +190,25 @@ public interface EtchStore<T> extends AutoCloseable {
     }
 
     /**
+     * Writes a snapshot of the current state now and starts a new log, so that the next open
+     * replays only what comes after it. Readers are never blocked; writers go on into the new
+     * log while the snapshot is written. Returns once the snapshot is durable. Does nothing
+     * for a store without a directory.
+     *
+     * @throws EtchStorageException if the snapshot could not be written; the previous
+     *     snapshot and log stay in place and nothing is lost
+     * @throws EtchClosedException if the store is closed
+     */
+    void snapshot();
+
+    /**
+     * The data directory.
+     *
+     * @return the directory, or empty for an in-memory store
+     */
+    Optional<Path> directory();
+
+    /**
      * The store's counters now.
      *
      * @return a fixed view of commits, collection sizes and log figures
@@ -271,6 +291,33 @@ public interface EtchStore<T> extends AutoCloseable {
                 throw new IllegalArgumentException("snapshotEvery must be >= 0 (0 = off), was " + entries);
             }
             options.snapshotEvery = entries;
+            return this;
+        }
+
+        /**
+         * Also writes a snapshot once the log has grown past this many bytes; default 64 MiB.
+         * Zero turns the size threshold off.
+         *
+         * @param bytes log size that triggers a snapshot; zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder<T> snapshotLogSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("snapshotLogSize must be >= 0 (0 = off), was " + bytes);
+            }
+            options.snapshotLogSize = bytes;
+            return this;
+        }
+
+        /**
+         * Receives commit, fsync and snapshot timings, for metrics; default none.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder<T> listener(EtchListener listener) {
+            options.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.etch.engine;
 
+import dev.etch.EtchListener;
 import dev.etch.EtchStorageException;
 import dev.etch.FlushPolicy;
 import dev.etch.codec.postcard.PostcardOutput;
@@ -47,6 +48,7 @@ final class GroupCommitLog implements CommitLog {
     private final FlushPolicy policy;
     private final boolean publishOnDurable;
     private final Consumer<Object> onDurable;
+    private final EtchListener listener;
     /** Reused encoding buffer; touched only by the appending thread. */
     private final PostcardOutput buffer = new PostcardOutput(4096);
 
@@ -74,8 +76,9 @@ final class GroupCommitLog implements CommitLog {
     private final Thread background;
 
     GroupCommitLog(WalWriter writer, FlushPolicy policy, long entriesSinceSnapshot, Consumer<Object> onDurable,
-            String storeName) {
+            EtchListener listener, String storeName) {
         this.writer = writer;
+        this.listener = listener;
         this.policy = policy;
         this.publishOnDurable = policy instanceof FlushPolicy.Immediate;
         this.onDurable = onDurable;
@@ -183,15 +186,18 @@ final class GroupCommitLog implements CommitLog {
             targetEnd = appendedEnd;
         }
         IOException error = null;
+        long started = System.nanoTime();
         try {
             writer.force();
             fsyncs++;
         } catch (IOException e) {
             error = e;
         }
+        long took = System.nanoTime() - started;
         synchronized (monitor) {
             syncing = false;
             if (error == null) {
+                notify(() -> listener.synced(Duration.ofNanos(took), target - durableSequence));
                 durableSequence = target;
                 durableEnd = targetEnd;
                 if (!publishOnDurable) {
@@ -212,6 +218,8 @@ final class GroupCommitLog implements CommitLog {
                 pending.clear();
                 log.error("fsync of {} failed; commits after offset {} are not durable", writer.file(), durableEnd,
                         error);
+                IOException failed = error;
+                notify(() -> listener.logFailed(failed));
             }
             monitor.notifyAll();
         }
@@ -220,6 +228,14 @@ final class GroupCommitLog implements CommitLog {
                     + (publishOnDurable ? ". The transaction is not durable and was rolled back (with every commit"
                             + " after the last durable one)." : ". Acknowledged writes are not yet durable; the sync"
                             + " is retried."), error);
+        }
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("EtchListener failed", e);
         }
     }
 

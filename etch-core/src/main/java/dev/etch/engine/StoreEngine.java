@@ -2,6 +2,7 @@ package dev.etch.engine;
 
 import dev.etch.EtchClosedException;
 import dev.etch.EtchException;
+import dev.etch.EtchListener;
 import dev.etch.EtchStorageException;
 import dev.etch.EtchStats;
 import dev.etch.EtchStore;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store: one writer at a time, readers never blocked.
@@ -54,6 +56,8 @@ public final class StoreEngine<T> implements EtchStore<T> {
     /** Written under the writer lock only; volatile for {@link #stats()}. */
     private volatile long commits;
     private volatile boolean closed;
+    /** Whether commits are timed for a listener; off by default to keep the write path lean. */
+    private final boolean timed;
 
     private StoreEngine(StoreOptions<T> options, StateSchema<T> schema, Version<T> initial,
             Function<Consumer<Object>, CommitLog> logFactory, ReplayReport replayReport, AutoCloseable directoryLock) {
@@ -63,6 +67,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
         this.directoryLock = directoryLock;
         this.head = initial;
         this.published = initial;
+        this.timed = options.listener() != EtchListener.NONE;
         this.log = logFactory.apply(this::onDurable);
     }
 
@@ -94,7 +99,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
             String name = directory.root().getFileName().toString();
             return new StoreEngine<>(options, schema, recovered.version(),
                     onDurable -> new GroupCommitLog(writer, options.flushPolicy(), recovered.scan().entries(),
-                            onDurable, name),
+                            onDurable, options.listener(), name),
                     recovered.report(), lock);
         } catch (RuntimeException | Error e) {
             lock.close();
@@ -149,10 +154,12 @@ public final class StoreEngine<T> implements EtchStore<T> {
         if (writerThread == Thread.currentThread()) {
             return joinActive(fn, durable);
         }
+        long started = timed ? System.nanoTime() : 0;
         lockForWrite();
         R result;
         CommitLog.Commit commit;
         boolean force;
+        int operations;
         try {
             WriteTransaction<T> tx = beginLocked();
             try {
@@ -162,11 +169,23 @@ public final class StoreEngine<T> implements EtchStore<T> {
             }
             commit = commitLocked(tx);
             force = durable || tx.durableRequested();
+            operations = tx.ops().size();
         } finally {
             writerLock.unlock();
         }
         awaitAcknowledged(commit, force);
+        if (timed && operations > 0) {
+            notifyCommitted(started, operations);
+        }
         return result;
+    }
+
+    private void notifyCommitted(long startedNanos, int operations) {
+        try {
+            options.listener().committed(Duration.ofNanos(System.nanoTime() - startedNanos), operations);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(StoreEngine.class).warn("EtchListener.committed failed", e);
+        }
     }
 
     /**
@@ -286,6 +305,19 @@ public final class StoreEngine<T> implements EtchStore<T> {
             throw closedException();
         }
         log.flush(timeout);
+    }
+
+    @Override
+    public void snapshot() {
+        if (closed) {
+            throw closedException();
+        }
+        throw new UnsupportedOperationException("snapshots are being built (issue 4)");
+    }
+
+    @Override
+    public Optional<java.nio.file.Path> directory() {
+        return options.directory();
     }
 
     @Override

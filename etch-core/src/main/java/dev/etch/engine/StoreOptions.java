@@ -1,5 +1,6 @@
 package dev.etch.engine;
 
+import dev.etch.EtchListener;
 import dev.etch.FlushPolicy;
 import dev.etch.ValueCodec;
 import java.nio.file.Path;
@@ -12,8 +13,10 @@ import java.util.Optional;
  * @param directory the data directory, empty for an in-memory store
  * @param flushPolicy when the log is fsynced
  * @param snapshotEvery log entries between automatic snapshots, 0 for never
+ * @param snapshotLogSize log bytes that trigger an automatic snapshot, 0 for never
  * @param valueCodec how values are encoded
  * @param strictRecovery whether a damaged log fails the open
+ * @param listener receives timings
  * @param <T> the state type
  */
 public record StoreOptions<T>(
@@ -21,11 +24,15 @@ public record StoreOptions<T>(
         Optional<Path> directory,
         FlushPolicy flushPolicy,
         long snapshotEvery,
+        long snapshotLogSize,
         ValueCodec valueCodec,
-        boolean strictRecovery) {
+        boolean strictRecovery,
+        EtchListener listener) {
 
     /** Default number of log entries between automatic snapshots. */
     public static final long DEFAULT_SNAPSHOT_EVERY = 50_000;
+    /** Default log size that triggers an automatic snapshot. */
+    public static final long DEFAULT_SNAPSHOT_LOG_SIZE = 64L << 20;
 
     /**
      * The builder's mutable settings, with the defaults.
@@ -40,6 +47,10 @@ public record StoreOptions<T>(
         public FlushPolicy flushPolicy = FlushPolicy.immediate();
         /** See {@link StoreOptions#snapshotEvery()}. */
         public long snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
+        /** See {@link StoreOptions#snapshotLogSize()}. */
+        public long snapshotLogSize = DEFAULT_SNAPSHOT_LOG_SIZE;
+        /** See {@link StoreOptions#listener()}. */
+        public EtchListener listener = EtchListener.NONE;
         /** See {@link StoreOptions#valueCodec()}; {@code null} until set, then the default. */
         public ValueCodec valueCodec;
         /** See {@link StoreOptions#strictRecovery()}. */
@@ -61,7 +72,7 @@ public record StoreOptions<T>(
          */
         public StoreOptions<T> freeze() {
             return new StoreOptions<>(stateType, Optional.ofNullable(directory), flushPolicy, snapshotEvery,
-                    valueCodec != null ? valueCodec : ValueCodec.jackson(), strictRecovery);
+                    snapshotLogSize, valueCodec != null ? valueCodec : ValueCodec.jackson(), strictRecovery, listener);
         }
     }
 }

@@ -15,6 +15,9 @@ import java.util.Optional;
  *
  * @param snapshotLoaded whether a snapshot was found and loaded
  * @param snapshotRecords records read from the snapshot
+ * @param snapshotFallback why the newest snapshot could not be used, when an older one (and
+ *     the logs since it) was used instead; strict recovery fails instead
+ * @param segmentsReplayed log segments read after the snapshot
  * @param entriesReplayed log entries (transactions) replayed after the snapshot
  * @param opsReplayed puts and deletes in those entries
  * @param bytesDiscarded bytes cut off the end of the log, {@code 0} if it was whole
@@ -27,6 +30,8 @@ import java.util.Optional;
 public record ReplayReport(
         boolean snapshotLoaded,
         long snapshotRecords,
+        Optional<String> snapshotFallback,
+        int segmentsReplayed,
         long entriesReplayed,
         long opsReplayed,
         long bytesDiscarded,
@@ -40,6 +45,8 @@ public record ReplayReport(
      *
      * @param snapshotLoaded whether a snapshot was loaded
      * @param snapshotRecords records read from the snapshot
+     * @param snapshotFallback why the newest snapshot was not used
+     * @param segmentsReplayed log segments read
      * @param entriesReplayed entries replayed
      * @param opsReplayed operations replayed
      * @param bytesDiscarded bytes cut off the log
@@ -49,6 +56,7 @@ public record ReplayReport(
      * @param duration time spent
      */
     public ReplayReport {
+        Objects.requireNonNull(snapshotFallback, "snapshotFallback");
         Objects.requireNonNull(discardReason, "discardReason");
         skippedOpsByCollection = Map.copyOf(skippedOpsByCollection);
         Objects.requireNonNull(duration, "duration");
@@ -60,15 +68,15 @@ public record ReplayReport(
      * @return an empty report
      */
     public static ReplayReport empty() {
-        return new ReplayReport(false, 0, 0, 0, 0, -1, Optional.empty(), Map.of(), Duration.ZERO);
+        return new ReplayReport(false, 0, Optional.empty(), 0, 0, 0, 0, -1, Optional.empty(), Map.of(), Duration.ZERO);
     }
 
     /**
-     * Whether anything was cut off or skipped.
+     * Whether anything was cut off or skipped, or an older snapshot had to be used.
      *
-     * @return {@code true} if bytes were discarded or operations skipped
+     * @return {@code true} if bytes were discarded, operations skipped or a snapshot passed over
      */
     public boolean lostAnything() {
-        return bytesDiscarded > 0 || !skippedOpsByCollection.isEmpty();
+        return bytesDiscarded > 0 || !skippedOpsByCollection.isEmpty() || snapshotFallback.isPresent();
     }
 }

@@ -44,7 +44,8 @@ final class GroupCommitLog implements CommitLog {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
 
-    private final WalWriter writer;
+    /** The current segment. Replaced only by {@link #rotate}, under the writer lock and the monitor. */
+    private volatile WalWriter writer;
     private final FlushPolicy policy;
     private final boolean publishOnDurable;
     private final Consumer<Object> onDurable;
@@ -158,6 +159,7 @@ final class GroupCommitLog implements CommitLog {
     private void syncThrough(Commit commit, long sequence, long deadlineNanos) {
         long target;
         long targetEnd;
+        WalWriter segment;
         synchronized (monitor) {
             while (true) {
                 if (commit != null && commit.failure() != null) {
@@ -184,11 +186,12 @@ final class GroupCommitLog implements CommitLog {
             syncing = true;
             target = appendedSequence;
             targetEnd = appendedEnd;
+            segment = writer;
         }
         IOException error = null;
         long started = System.nanoTime();
         try {
-            writer.force();
+            segment.force();
             fsyncs++;
         } catch (IOException e) {
             error = e;
@@ -283,6 +286,34 @@ final class GroupCommitLog implements CommitLog {
                         durableEnd, e);
             }
             return true;
+        }
+    }
+
+    /**
+     * Continues the log in a new segment: makes everything appended to the current one
+     * durable, then appends go to {@code next}. Called under the store's writer lock, so no
+     * append runs meanwhile.
+     *
+     * @param next a new, durable, empty segment
+     * @throws EtchStorageException if the current segment cannot be synced; the log stays in it
+     */
+    void rotate(WalWriter next) {
+        flush(Duration.ofSeconds(30));
+        WalWriter previous;
+        synchronized (monitor) {
+            while (syncing) {
+                waitOn(Long.MAX_VALUE);
+            }
+            previous = writer;
+            writer = next;
+            appendedEnd = next.end();
+            durableEnd = next.end();
+            entriesSinceSnapshot = 0;
+        }
+        try {
+            previous.close();
+        } catch (IOException e) {
+            log.warn("Cannot close the previous log segment {}: {}", previous.file(), e.toString());
         }
     }
 

@@ -1,26 +1,43 @@
 package dev.etch.engine;
 
 import dev.etch.EtchCodecException;
+import dev.etch.EtchStorageException;
 import dev.etch.ReplayReport;
+import dev.etch.ValueCodec;
+import dev.etch.WalCorruptedException;
 import dev.etch.persistent.PersistentMap;
 import dev.etch.schema.CollectionSchema;
 import dev.etch.schema.StateSchema;
+import dev.etch.snapshot.SnapshotFormat;
+import dev.etch.snapshot.SnapshotReader;
 import dev.etch.wal.DataDirectory;
 import dev.etch.wal.Op;
 import dev.etch.wal.WalReader;
 import dev.etch.wal.WalScan;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the state of a directory on open: the snapshot, then every good log entry after
- * it. The log is read once; a damaged tail is cut off (or, in strict mode, reported as
- * {@link dev.etch.WalCorruptedException} with nothing changed).
+ * Rebuilds the state of a directory on open: the newest readable snapshot, then every log
+ * segment from the generation it names, in order.
+ *
+ * <p>A newest snapshot that is damaged or unreadable is passed over for the previous one (the
+ * logs since it are kept for exactly this), and the report says so; strict recovery fails
+ * instead. A damaged log entry ends the replay: the segment is cut there and later segments,
+ * which were built on the lost entries, are removed (strict recovery: fails, changing
+ * nothing). The state never silently falls back to empty: if snapshots exist but none is
+ * readable and the logs since the beginning are gone, the open fails.
  *
  * @param <T> the state type
  */
@@ -29,71 +46,242 @@ final class Recovery<T> {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
     private final StateSchema<T> schema;
-    private final dev.etch.ValueCodec codec;
+    private final ValueCodec codec;
     private final DataDirectory directory;
     private final boolean strict;
-    private final PersistentMap.Builder<?, ?>[] builders;
+    private PersistentMap.Builder<?, ?>[] builders;
     private final Map<Integer, Long> skippedOps = new HashMap<>();
 
-    Recovery(StateSchema<T> schema, dev.etch.ValueCodec codec, DataDirectory directory, boolean strict) {
+    Recovery(StateSchema<T> schema, ValueCodec codec, DataDirectory directory, boolean strict) {
         this.schema = schema;
         this.codec = codec;
         this.directory = directory;
         this.strict = strict;
-        this.builders = new PersistentMap.Builder<?, ?>[schema.collections().size()];
     }
 
-    /** What recovery produced: the state, where the log's valid end is, and the report. */
-    record Result<T>(Version<T> version, WalScan scan, ReplayReport report) {}
+    /**
+     * What recovery produced.
+     *
+     * @param version the recovered state
+     * @param generation the last log segment, where appends continue
+     * @param scan that segment's scan, after any cut
+     * @param newestCover the generation the newest snapshot covers up to, 0 without one
+     * @param previousCover the same for the fallback snapshot, 0 without one
+     * @param report what was read
+     */
+    record Result<T>(Version<T> version, long generation, WalScan scan, long newestCover, long previousCover,
+            ReplayReport report) {}
 
     Result<T> run() {
         long started = System.nanoTime();
-        Object[] maps = schema.emptyMaps();
-        SnapshotLoad snapshot = SnapshotLoad.NONE;
-        if (Files.exists(directory.snapshot())) {
-            snapshot = EtchdbSnapshot.load(directory.snapshot(), schema, codec);
-            maps = snapshot.maps();
+        deleteQuietly(directory.snapshotTmp());
+        SnapshotChoice snapshot = loadSnapshot();
+        SortedMap<Long, Path> segments = listSegments();
+        long cover = snapshot.cover();
+        if (snapshot.loaded() && cover > 0 && !segments.isEmpty() && segments.firstKey() > cover) {
+            throw new EtchStorageException("The snapshot in " + directory.root() + " covers log segments before "
+                    + cover + ", but the oldest segment present is " + segments.firstKey() + ": segments are missing."
+                    + " Restore them from a backup.", null);
         }
-        for (CollectionSchema<?, ?> c : schema.collections()) {
-            builders[c.index()] = ((PersistentMap<?, ?>) maps[c.index()]).toBuilder();
-        }
-        WalScan scan = WalReader.scan(directory.wal(), (ops, end) -> apply(ops));
+        long entries = 0;
+        long ops = 0;
         long discarded = 0;
-        if (!scan.isClean()) {
-            // A header torn at creation holds no entry: cutting it loses nothing, even in strict mode.
-            boolean tornHeaderOnly = scan.damage().map(d -> d.kind() == WalScan.Kind.TORN_HEADER).orElse(false);
-            if (strict && !tornHeaderOnly) {
-                throw scan.toCorruptedException();
+        long discardedAt = -1;
+        int replayed = 0;
+        Optional<String> reason = Optional.empty();
+        long lastGeneration = Math.max(cover, segments.isEmpty() ? cover : segments.lastKey());
+        WalScan lastScan = null;
+        List<Long> generations = new ArrayList<>(segments.tailMap(cover).keySet());
+        for (int i = 0; i < generations.size(); i++) {
+            long generation = generations.get(i);
+            if (i > 0 && generation != generations.get(i - 1) + 1) {
+                throw new EtchStorageException("Log segment " + (generations.get(i - 1) + 1) + " is missing from "
+                        + directory.root() + " (found " + generations.get(i - 1) + " and " + generation + ")."
+                        + " Restore it from a backup; replaying past it would lose its transactions.", null);
             }
-            discarded = WalReader.truncateToValidEnd(scan);
+            Path file = segments.get(generation);
+            WalScan scan = WalReader.scan(file, (entryOps, end) -> apply(entryOps));
+            replayed++;
+            entries += scan.entries();
+            ops += scan.ops();
+            lastScan = scan;
+            lastGeneration = generation;
+            boolean tornHeaderOnly = scan.damage().map(d -> d.kind() == WalScan.Kind.TORN_HEADER).orElse(false);
+            if (!scan.isClean()) {
+                if (strict && !tornHeaderOnly) {
+                    throw scan.toCorruptedException();
+                }
+                discardedAt = scan.validEnd();
+                reason = scan.damage().map(WalScan.Damage::reason);
+                discarded += WalReader.truncateToValidEnd(scan);
+                List<Long> later = generations.subList(i + 1, generations.size());
+                if (!later.isEmpty() && !tornHeaderOnly) {
+                    discarded += removeLaterSegments(segments, later);
+                    break;
+                }
+            }
         }
         Object[] recovered = new Object[builders.length];
         for (int i = 0; i < builders.length; i++) {
             recovered[i] = builders[i].build();
         }
         Version<T> version = new Version<>(schema.newState(recovered), recovered);
+        if (lastScan == null) {
+            lastScan = WalReader.scan(directory.segment(lastGeneration), (entryOps, end) -> apply(entryOps));
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        ReplayReport report = new ReplayReport(snapshot != SnapshotLoad.NONE, snapshot.records(), scan.entries(),
-                scan.ops(), discarded, discarded > 0 || !scan.isClean() ? scan.validEnd() : -1,
-                scan.damage().map(WalScan.Damage::reason), skippedOps, took);
+        ReplayReport report = new ReplayReport(snapshot.loaded(), snapshot.records(), snapshot.fallback(), replayed,
+                entries, ops, discarded, discardedAt, reason, skippedOps, took);
         if (!skippedOps.isEmpty()) {
             log.warn("Skipped {} logged operations on collection ids {} that {} does not declare; they stay in the"
                     + " log until the next snapshot", skippedOps.values().stream().mapToLong(Long::longValue).sum(),
                     skippedOps.keySet(), schema.type().getSimpleName());
         }
-        return new Result<>(version, scan, report);
+        return new Result<>(version, lastGeneration, lastScan, cover, snapshot.previousCover(), report);
+    }
+
+    /** The snapshot chosen, how far it covers, and why a newer one was passed over. */
+    private record SnapshotChoice(boolean loaded, long cover, long records, Optional<String> fallback,
+            long previousCover) {}
+
+    private SnapshotChoice loadSnapshot() {
+        List<Path> candidates = new ArrayList<>();
+        for (Path file : List.of(directory.snapshot(), directory.previousSnapshot())) {
+            if (Files.exists(file)) {
+                candidates.add(file);
+            }
+        }
+        String fallback = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            Path file = candidates.get(i);
+            resetBuilders();
+            try {
+                long[] coverAndRecords = loadSnapshot(file);
+                long previousCover = i + 1 < candidates.size() ? peekCover(candidates.get(i + 1)) : coverAndRecords[0];
+                if (fallback != null) {
+                    log.warn("Opened {} from its previous snapshot: {}", directory.root(), fallback);
+                }
+                return new SnapshotChoice(true, coverAndRecords[0], coverAndRecords[1], Optional.ofNullable(fallback),
+                        previousCover);
+            } catch (WalCorruptedException | EtchStorageException e) {
+                if (strict) {
+                    throw e;
+                }
+                fallback = (fallback == null ? "" : fallback + "; ") + file.getFileName() + " is unusable: "
+                        + e.getMessage();
+            }
+        }
+        resetBuilders();
+        if (fallback != null) {
+            // Snapshots existed but none could be read: only safe if the logs since the
+            // very beginning are still there.
+            SortedMap<Long, Path> segments = listSegments();
+            if (segments.isEmpty() || segments.firstKey() != 0) {
+                throw new EtchStorageException("No snapshot in " + directory.root() + " is readable (" + fallback
+                        + ") and the logs they replaced are gone. Restore a snapshot from a backup.", null);
+            }
+            log.warn("Opening {} from its logs alone: {}", directory.root(), fallback);
+        }
+        return new SnapshotChoice(false, 0, 0, Optional.ofNullable(fallback), 0);
+    }
+
+    /** Loads one snapshot into the builders; returns {cover generation, records}. */
+    private long[] loadSnapshot(Path file) {
+        int version = peekVersion(file);
+        if (version == SnapshotFormat.VERSION_ETCHDB_POSTCARD || version == SnapshotFormat.VERSION_ETCHDB_ZSTD) {
+            Recovery.SnapshotLoad etchdb = EtchdbSnapshot.load(file, schema, codec);
+            for (CollectionSchema<?, ?> c : schema.collections()) {
+                builders[c.index()] = ((PersistentMap<?, ?>) etchdb.maps()[c.index()]).toBuilder();
+            }
+            return new long[] {0, etchdb.records()};
+        }
+        try {
+            SnapshotReader.Header header = SnapshotReader.read(file,
+                    (collection, key, value) -> apply(Op.put(collection, key, value)));
+            return new long[] {header.generation(), header.records()};
+        } catch (IOException e) {
+            throw new EtchStorageException("Cannot read snapshot " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int peekVersion(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return SnapshotFormat.version(in.readNBytes(5));
+        } catch (IOException e) {
+            throw new EtchStorageException("Cannot read snapshot " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The generation a snapshot covers, read from its header without loading it; 0 if unknown. */
+    private static long peekCover(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(SnapshotFormat.HEADER_SIZE);
+            return SnapshotFormat.version(head) == SnapshotFormat.VERSION && head.length == SnapshotFormat.HEADER_SIZE
+                    ? dev.etch.codec.postcard.PostcardInput.longLE(head, 8) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void resetBuilders() {
+        Object[] empty = schema.emptyMaps();
+        builders = new PersistentMap.Builder<?, ?>[empty.length];
+        for (int i = 0; i < empty.length; i++) {
+            builders[i] = ((PersistentMap<?, ?>) empty[i]).toBuilder();
+        }
+    }
+
+    private SortedMap<Long, Path> listSegments() {
+        try {
+            return directory.segments();
+        } catch (IOException e) {
+            throw new EtchStorageException("Cannot list " + directory.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long removeLaterSegments(SortedMap<Long, Path> segments, List<Long> later) {
+        long bytes = 0;
+        for (long generation : later) {
+            Path file = segments.get(generation);
+            try {
+                bytes += Files.size(file);
+                Files.delete(file);
+                log.warn("Removed log segment {}: it follows a damaged entry, so its transactions cannot be applied",
+                        file);
+            } catch (IOException e) {
+                throw new EtchStorageException("Cannot remove log segment " + file + " after the damage before it: "
+                        + e.getMessage(), e);
+            }
+        }
+        try {
+            directory.sync();
+        } catch (IOException e) {
+            throw new EtchStorageException("Cannot sync " + directory.root() + ": " + e.getMessage(), e);
+        }
+        return bytes;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("Cannot remove leftover {}: {}", file, e.toString());
+        }
     }
 
     private void apply(List<Op> ops) {
         for (int i = 0, n = ops.size(); i < n; i++) {
-            Op op = ops.get(i);
-            CollectionSchema<?, ?> collection = schema.byId(op.collection());
-            if (collection == null) {
-                skippedOps.merge(op.collection(), 1L, Long::sum);
-                continue;
-            }
-            apply(collection, op);
+            apply(ops.get(i));
         }
+    }
+
+    private void apply(Op op) {
+        CollectionSchema<?, ?> collection = schema.byId(op.collection());
+        if (collection == null) {
+            skippedOps.merge(op.collection(), 1L, Long::sum);
+            return;
+        }
+        apply(collection, op);
     }
 
     @SuppressWarnings("unchecked")
@@ -103,7 +291,7 @@ final class Recovery<T> {
         try {
             key = collection.keys().decode(op.key());
         } catch (RuntimeException e) {
-            throw new EtchCodecException("A key in the log of " + directory.root() + " does not decode as "
+            throw new EtchCodecException("A key in " + directory.root() + " does not decode as "
                     + collection.keys().type().getName() + " for " + collection.describe() + ": " + e.getMessage()
                     + ". Was the key type changed? Restore the old key type or migrate the data.", e);
         }
@@ -122,8 +310,6 @@ final class Recovery<T> {
         builder.put(key, value);
     }
 
-    /** A loaded snapshot: its maps (one per component) and how many records it held. */
-    record SnapshotLoad(Object[] maps, long records) {
-        static final SnapshotLoad NONE = new SnapshotLoad(null, 0);
-    }
+    /** A loaded etchdb snapshot: its maps (one per component) and how many records it held. */
+    record SnapshotLoad(Object[] maps, long records) {}
 }

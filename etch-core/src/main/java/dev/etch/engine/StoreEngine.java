@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreEngine<T> implements EtchStore<T> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StoreEngine.class);
+
     private final StoreOptions<T> options;
     private final StateSchema<T> schema;
     private final CommitLog log;
@@ -53,6 +56,8 @@ public final class StoreEngine<T> implements EtchStore<T> {
     private volatile Thread writerThread;
     /** The transaction of {@code writerThread}. Guarded by {@code writerLock}. */
     private WriteTransaction<T> activeTx;
+    /** Writes snapshots; {@code null} for an in-memory store. Set once, right after construction. */
+    private Snapshotter<T> snapshotter;
     /** Written under the writer lock only; volatile for {@link #stats()}. */
     private volatile long commits;
     private volatile boolean closed;
@@ -92,18 +97,38 @@ public final class StoreEngine<T> implements EtchStore<T> {
                     options.strictRecovery()).run();
             WalWriter writer;
             try {
-                writer = WalWriter.open(directory, recovered.scan());
+                writer = WalWriter.open(directory, recovered.generation(), recovered.scan());
             } catch (IOException e) {
-                throw new EtchStorageException("Cannot open the log " + directory.wal() + " for writing: " + e, e);
+                throw new EtchStorageException("Cannot open the log " + directory.segment(recovered.generation())
+                        + " for writing: " + e, e);
             }
             String name = directory.root().getFileName().toString();
-            return new StoreEngine<>(options, schema, recovered.version(),
+            StoreEngine<T> engine = new StoreEngine<>(options, schema, recovered.version(),
                     onDurable -> new GroupCommitLog(writer, options.flushPolicy(), recovered.scan().entries(),
                             onDurable, options.listener(), name),
                     recovered.report(), lock);
+            engine.snapshotter = new Snapshotter<>(directory, schema, options, recovered.generation(),
+                    recovered.newestCover(), recovered.previousCover(), engine::rotateLog);
+            LOG.info("Opened {} in {} ms: {}", directory.root(), recovered.report().duration().toMillis(),
+                    recovered.report());
+            return engine;
         } catch (RuntimeException | Error e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /** Switches the log to a new segment and returns the version it starts from. */
+    private Version<T> rotateLog(WalWriter next) {
+        writerLock.lock();
+        try {
+            if (closed) {
+                throw closedException();
+            }
+            ((GroupCommitLog) log).rotate(next);
+            return head;
+        } finally {
+            writerLock.unlock();
         }
     }
 
@@ -184,7 +209,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
         try {
             options.listener().committed(Duration.ofNanos(System.nanoTime() - startedNanos), operations);
         } catch (RuntimeException e) {
-            LoggerFactory.getLogger(StoreEngine.class).warn("EtchListener.committed failed", e);
+            LOG.warn("EtchListener.committed failed", e);
         }
     }
 
@@ -286,6 +311,9 @@ public final class StoreEngine<T> implements EtchStore<T> {
         if (log.acknowledgesOnAppend()) {
             published = next;
         }
+        if (snapshotter != null) {
+            snapshotter.maybeRequest(log.entriesSinceSnapshot(), log.bytes());
+        }
         return commit;
     }
 
@@ -312,7 +340,13 @@ public final class StoreEngine<T> implements EtchStore<T> {
         if (closed) {
             throw closedException();
         }
-        throw new UnsupportedOperationException("snapshots are being built (issue 4)");
+        if (writerThread == Thread.currentThread()) {
+            throw new IllegalStateException("snapshot() called inside a transaction of this store; call it after"
+                    + " the transaction ends");
+        }
+        if (snapshotter != null) {
+            snapshotter.snapshot();
+        }
     }
 
     @Override
@@ -329,8 +363,12 @@ public final class StoreEngine<T> implements EtchStore<T> {
             sizes.add(new EtchStats.CollectionStats(c.id(), c.name(), size));
         }
         sizes.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        return new EtchStats(commits, sizes, log.bytes(), log.entriesSinceSnapshot(), log.fsyncs(), Optional.empty(),
-                log.lastError());
+        Optional<Throwable> error = log.lastError();
+        if (error.isEmpty() && snapshotter != null) {
+            error = snapshotter.lastError();
+        }
+        return new EtchStats(commits, sizes, log.bytes(), log.entriesSinceSnapshot(), log.fsyncs(),
+                snapshotter == null ? Optional.empty() : snapshotter.lastSnapshotAt(), error);
     }
 
     @Override
@@ -348,6 +386,9 @@ public final class StoreEngine<T> implements EtchStore<T> {
         if (writerThread == Thread.currentThread()) {
             throw new IllegalStateException("close() called inside a transaction of this store; finish the"
                     + " transaction first");
+        }
+        if (snapshotter != null) {
+            snapshotter.close();
         }
         writerLock.lock();
         try {

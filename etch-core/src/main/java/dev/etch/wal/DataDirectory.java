@@ -6,17 +6,31 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The layout of a data directory, as etchdb 0.3.2 lays it out, and the one place that makes a
- * directory's entries durable.
+ * The layout of a data directory, and the one place that makes a directory's entries
+ * durable. A directory written by etchdb 0.3.2 ({@code wal.bin}, {@code snapshot.postcard})
+ * is a valid one.
  *
  * <pre>
- * wal.bin             the write-ahead log (WalFormat)
- * snapshot.postcard   the newest snapshot
- * snapshot.tmp        a snapshot being written; never read, removed on open
- * .lock               holds the owner's pid while a store has the directory open (LockFile)
+ * wal.bin                   log segment 0 (WalFormat; etchdb's only log)
+ * wal-00000000000000000001.bin, ...
+ *                           later log segments, one per snapshot; a segment's generation is
+ *                           in its name and in its header's sequence field
+ * snapshot.postcard         the newest snapshot (SnapshotFormat, or etchdb's version 1)
+ * snapshot.prev             the snapshot before it, kept as a fallback
+ * snapshot.tmp              a snapshot being written; never read, removed on open
+ * .lock                     holds the owner's pid while a store has the directory open (LockFile)
  * </pre>
+ *
+ * <p>The state is: the newest readable snapshot, then every log segment from the generation
+ * it names (inclusive) to the last, in order. Segments older than what the previous snapshot
+ * covers are deleted once a newer snapshot is durable.
  *
  * @param root the directory
  */
@@ -26,8 +40,11 @@ public record DataDirectory(Path root) {
     public static final String WAL = "wal.bin";
     /** File name of the newest snapshot. */
     public static final String SNAPSHOT = "snapshot.postcard";
+    /** File name of the snapshot before the newest. */
+    public static final String SNAPSHOT_PREVIOUS = "snapshot.prev";
     /** File name of a snapshot being written. */
     public static final String SNAPSHOT_TMP = "snapshot.tmp";
+    private static final Pattern SEGMENT = Pattern.compile("wal-(\\d{20})\\.bin");
 
     /**
      * Creates the directory (and its parents) if missing.
@@ -61,12 +78,64 @@ public record DataDirectory(Path root) {
     }
 
     /**
-     * The snapshot file.
+     * The log segment of a generation.
+     *
+     * @param generation 0 for {@code wal.bin}, or a later generation
+     * @return its path
+     */
+    public Path segment(long generation) {
+        return generation == 0 ? wal() : root.resolve(String.format("wal-%020d.bin", generation));
+    }
+
+    /**
+     * The log segments present, by generation.
+     *
+     * @return generation to path, in ascending order
+     * @throws IOException if the directory cannot be listed
+     */
+    public SortedMap<Long, Path> segments() throws IOException {
+        SortedMap<Long, Path> segments = new TreeMap<>();
+        try (Stream<Path> files = Files.list(root)) {
+            files.forEach(file -> {
+                String name = file.getFileName().toString();
+                if (name.equals(WAL)) {
+                    segments.put(0L, file);
+                } else {
+                    Matcher m = SEGMENT.matcher(name);
+                    if (m.matches()) {
+                        segments.put(Long.parseLong(m.group(1)), file);
+                    }
+                }
+            });
+        }
+        return segments;
+    }
+
+    /**
+     * The newest snapshot file.
      *
      * @return {@code root/snapshot.postcard}
      */
     public Path snapshot() {
         return root.resolve(SNAPSHOT);
+    }
+
+    /**
+     * The fallback snapshot.
+     *
+     * @return {@code root/snapshot.prev}
+     */
+    public Path previousSnapshot() {
+        return root.resolve(SNAPSHOT_PREVIOUS);
+    }
+
+    /**
+     * The snapshot being written.
+     *
+     * @return {@code root/snapshot.tmp}
+     */
+    public Path snapshotTmp() {
+        return root.resolve(SNAPSHOT_TMP);
     }
 
     /**

@@ -30,28 +30,42 @@ public final class WalWriter implements AutoCloseable {
     }
 
     /**
-     * Opens the log for appending at its valid end; writes and fsyncs a header first if the
-     * file has none (new, empty or torn at creation).
+     * Opens a log segment for appending at its valid end; writes and fsyncs a header first if
+     * the file has none (new, empty or torn at creation).
      *
      * @param directory the data directory
-     * @param scan the recovery scan of the log, after any truncation
+     * @param generation the segment's generation
+     * @param scan the recovery scan of the segment, after any truncation
      * @return the writer
      * @throws IOException if the file cannot be opened or the header written
      */
-    public static WalWriter open(DataDirectory directory, WalScan scan) throws IOException {
-        Path file = directory.wal();
+    public static WalWriter open(DataDirectory directory, long generation, WalScan scan) throws IOException {
+        if (!scan.headerPresent()) {
+            return create(directory, generation);
+        }
+        Path file = directory.segment(generation);
+        return new WalWriter(file, FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ),
+                scan.validEnd());
+    }
+
+    /**
+     * Creates (or replaces) a log segment holding only its header, and makes it and its
+     * directory entry durable, so that entries appended to it can be acknowledged.
+     *
+     * @param directory the data directory
+     * @param generation the segment's generation, also written into its header
+     * @return the writer, positioned after the header
+     * @throws IOException if the file cannot be created, written or synced
+     */
+    public static WalWriter create(DataDirectory directory, long generation) throws IOException {
+        Path file = directory.segment(generation);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+                StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
         try {
-            long end = scan.validEnd();
-            if (!scan.headerPresent()) {
-                channel.truncate(0);
-                writeFully(channel, ByteBuffer.wrap(WalFormat.header(0)), 0);
-                channel.force(true);
-                directory.sync();
-                end = WalFormat.HEADER_SIZE;
-            }
-            return new WalWriter(file, channel, end);
+            writeFully(channel, ByteBuffer.wrap(WalFormat.header(generation)), 0);
+            channel.force(true);
+            directory.sync();
+            return new WalWriter(file, channel, WalFormat.HEADER_SIZE);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -1,0 +1,241 @@
+package dev.etch.engine;
+
+import dev.etch.EtchListener;
+import dev.etch.EtchStorageException;
+import dev.etch.schema.CollectionSchema;
+import dev.etch.schema.StateSchema;
+import dev.etch.snapshot.SnapshotWriter;
+import dev.etch.wal.DataDirectory;
+import dev.etch.wal.WalWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes snapshots and retires the logs they cover, in an order that survives a crash at any
+ * point:
+ *
+ * <ol>
+ *   <li>create the next log segment with its header, fsync it and the directory (no lock
+ *       held);</li>
+ *   <li>under the writer lock, briefly: make the current segment durable, switch appends to
+ *       the new one, and take the head version, which is exactly the state the new segment
+ *       starts from;</li>
+ *   <li>write that immutable version to {@code snapshot.tmp} and fsync it, while writers go on
+ *       into the new segment and readers are never blocked;</li>
+ *   <li>rename the current snapshot to {@code snapshot.prev}, {@code snapshot.tmp} to
+ *       {@code snapshot.postcard}, fsync the directory;</li>
+ *   <li>only then delete the segments that even the previous snapshot covers, so a damaged
+ *       newest snapshot can still fall back to the previous one plus its logs.</li>
+ * </ol>
+ *
+ * <p>One snapshot runs at a time. Automatic snapshots run on a background thread; a failed
+ * one leaves the previous snapshot and every log in place and is retried at the next
+ * trigger.
+ *
+ * @param <T> the state type
+ */
+final class Snapshotter<T> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
+
+    private final DataDirectory directory;
+    private final StateSchema<T> schema;
+    private final EtchListener listener;
+    private final Function<WalWriter, Version<T>> rotate;
+    private final long every;
+    private final long logSize;
+    private final ExecutorService background;
+    private final AtomicBoolean requested = new AtomicBoolean();
+
+    /** Guarded by this. */
+    private long generation;
+    /** Guarded by this. */
+    private long newestCover;
+    /** Guarded by this. */
+    private long previousCover;
+    private volatile Instant lastSnapshotAt;
+    private volatile Throwable lastError;
+    private volatile boolean closed;
+
+    Snapshotter(DataDirectory directory, StateSchema<T> schema, StoreOptions<T> options, long generation,
+            long newestCover, long previousCover, Function<WalWriter, Version<T>> rotate) {
+        this.directory = directory;
+        this.schema = schema;
+        this.listener = options.listener();
+        this.every = options.snapshotEvery();
+        this.logSize = options.snapshotLogSize();
+        this.generation = generation;
+        this.newestCover = newestCover;
+        this.previousCover = previousCover;
+        this.rotate = rotate;
+        this.background = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "etch-snapshot-" + directory.root().getFileName());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.lastSnapshotAt = modified(directory.snapshot());
+    }
+
+    /** Starts a background snapshot if the log has grown past a threshold and none is running. */
+    void maybeRequest(long entriesSinceSnapshot, long logBytes) {
+        boolean due = (every > 0 && entriesSinceSnapshot >= every) || (logSize > 0 && logBytes >= logSize);
+        if (due && !closed && requested.compareAndSet(false, true)) {
+            background.execute(() -> {
+                try {
+                    if (!closed) {
+                        snapshot();
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("Automatic snapshot of {} failed; the logs are kept and it is retried later",
+                            directory.root(), e);
+                } finally {
+                    requested.set(false);
+                }
+            });
+        }
+    }
+
+    /** Writes a snapshot now; returns once it is durable and the covered logs are retired. */
+    synchronized void snapshot() {
+        long next = generation + 1;
+        WalWriter segment;
+        try {
+            segment = WalWriter.create(directory, next);
+        } catch (IOException e) {
+            throw failed("Cannot create log segment " + directory.segment(next), e);
+        }
+        Version<T> version;
+        try {
+            version = rotate.apply(segment);
+        } catch (RuntimeException e) {
+            try {
+                segment.close();
+                Files.deleteIfExists(segment.file());
+            } catch (IOException second) {
+                e.addSuppressed(second);
+            }
+            lastError = e;
+            throw e;
+        }
+        generation = next;
+        long started = System.nanoTime();
+        Path tmp = directory.snapshotTmp();
+        long records = 0;
+        long bytes;
+        try {
+            for (CollectionSchema<?, ?> c : schema.collections()) {
+                records += ((Map<?, ?>) version.maps()[c.index()]).size();
+            }
+            try (SnapshotWriter writer = new SnapshotWriter(tmp, next, records)) {
+                for (CollectionSchema<?, ?> c : schema.collections()) {
+                    writeCollection(writer, c, version.maps()[c.index()]);
+                }
+                bytes = writer.finish();
+            }
+            if (Files.exists(directory.snapshot())) {
+                Files.move(directory.snapshot(), directory.previousSnapshot(), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                previousCover = newestCover;
+            }
+            Files.move(tmp, directory.snapshot(), StandardCopyOption.ATOMIC_MOVE);
+            newestCover = next;
+            directory.sync();
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException second) {
+                e.addSuppressed(second);
+            }
+            throw failed("Cannot write a snapshot of " + directory.root(), e);
+        }
+        retireSegments();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        lastSnapshotAt = Instant.now();
+        lastError = null;
+        log.info("Snapshot of {}: {} records, {} bytes in {} ms; the log continues in segment {}", directory.root(),
+                records, bytes, took.toMillis(), next);
+        try {
+            listener.snapshotWritten(took, bytes, records);
+        } catch (RuntimeException e) {
+            log.warn("EtchListener.snapshotWritten failed", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> void writeCollection(SnapshotWriter writer, CollectionSchema<K, V> collection, Object map)
+            throws IOException {
+        for (Map.Entry<K, V> e : ((Map<K, V>) map).entrySet()) {
+            writer.record(collection.id(), collection.keys().encode(e.getKey()),
+                    collection.values().encode(e.getValue()));
+        }
+    }
+
+    /** Deletes the segments that both snapshots on disk cover. */
+    private void retireSegments() {
+        try {
+            boolean removed = false;
+            for (Map.Entry<Long, Path> segment : directory.segments().headMap(previousCover).entrySet()) {
+                Files.deleteIfExists(segment.getValue());
+                removed = true;
+            }
+            if (removed) {
+                directory.sync();
+            }
+        } catch (IOException e) {
+            // Harmless: the segments are covered twice over and are retired at the next snapshot.
+            log.warn("Cannot remove retired log segments of {}: {}", directory.root(), e.toString());
+        }
+    }
+
+    private EtchStorageException failed(String what, Exception cause) {
+        EtchStorageException e = new EtchStorageException(what + ": " + cause.getMessage()
+                + ". The previous snapshot and every log segment are kept; nothing is lost.", cause);
+        lastError = e;
+        return e;
+    }
+
+    /** When the newest snapshot was written, if there is one. */
+    Optional<Instant> lastSnapshotAt() {
+        return Optional.ofNullable(lastSnapshotAt);
+    }
+
+    /** The last snapshot failure not yet overcome by a successful snapshot. */
+    Optional<Throwable> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** Stops automatic snapshots and waits for one in progress. */
+    @Override
+    public void close() {
+        closed = true;
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(5, TimeUnit.MINUTES)) {
+                log.warn("A snapshot of {} is still running at close", directory.root());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.exists(file) ? Files.getLastModifiedTime(file).toInstant() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

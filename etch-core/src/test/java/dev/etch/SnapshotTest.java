@@ -1,0 +1,254 @@
+package dev.etch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.etch.Library.Book;
+import dev.etch.Library.Loan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Snapshots: the log stops growing, reopen reads the snapshot, damage falls back safely. */
+class SnapshotTest {
+
+    @TempDir
+    Path dir;
+
+    private static Book book(int i) {
+        return new Book("title " + i, "author " + (i % 7), 1900 + i % 100);
+    }
+
+    @Test
+    void aSnapshotOnDemandIsWhatTheNextOpenStartsFrom() throws IOException {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                store.write(lib -> {
+                    lib.books().put("b" + n, book(n));
+                    lib.loans().put((long) n, new Loan("b" + n, "m"));
+                });
+            }
+            store.write(lib -> lib.books().remove("b3"));
+            store.snapshot();
+            assertThat(store.stats().entriesSinceSnapshot()).isZero();
+            assertThat(store.stats().lastSnapshotAt()).isPresent();
+            store.write(lib -> lib.books().put("after", book(99)));
+        }
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            ReplayReport report = store.replayReport();
+            assertThat(report.snapshotLoaded()).isTrue();
+            assertThat(report.snapshotRecords()).isEqualTo(19 + 20);
+            assertThat(report.entriesReplayed()).as("only what came after the snapshot").isEqualTo(1);
+            assertThat(store.read().books()).hasSize(20).containsKey("after").doesNotContainKey("b3");
+            assertThat(store.read().loans()).hasSize(20);
+            assertThat(store.read().loans().firstKey()).isZero();
+        }
+    }
+
+    static Stream<FlushPolicy> policies() {
+        return Stream.of(FlushPolicy.immediate(), FlushPolicy.grouped(Duration.ofMillis(2)), FlushPolicy.none());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void automaticSnapshotsKeepTheLogBoundedUnderEveryPolicy(FlushPolicy policy) throws Exception {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).flushPolicy(policy)
+                .snapshotEvery(50).open()) {
+            for (int i = 0; i < 500; i++) {
+                int n = i;
+                store.write(lib -> lib.books().put("b" + (n % 40), book(n)));
+            }
+            store.flush();
+            awaitSnapshots(store);
+            assertThat(store.stats().entriesSinceSnapshot()).isLessThan(500);
+        }
+        List<Path> files = files();
+        assertThat(files.stream().filter(f -> f.getFileName().toString().startsWith("wal")).count())
+                .as("retired segments are deleted: %s", files).isLessThanOrEqualTo(3);
+        assertThat(files).contains(dir.resolve("snapshot.postcard"));
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).hasSize(40);
+            assertThat(store.read().books().get("b19")).as("499 %% 40 == 19").isEqualTo(book(499));
+            assertThat(store.replayReport().snapshotLoaded()).isTrue();
+            assertThat(store.replayReport().entriesReplayed()).isLessThan(500);
+        }
+    }
+
+    @Test
+    void theLogSizeThresholdAlsoTriggersSnapshots() throws Exception {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0)
+                .snapshotLogSize(4096).flushPolicy(FlushPolicy.none()).open()) {
+            for (int i = 0; i < 300; i++) {
+                int n = i;
+                store.write(lib -> lib.books().put("b" + n, book(n)));
+            }
+            awaitSnapshots(store);
+            assertThat(store.stats().lastSnapshotAt()).isPresent();
+        }
+    }
+
+    @Test
+    void aDamagedNewestSnapshotFallsBackToThePreviousOnePlusItsLogs() throws IOException {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            store.write(lib -> lib.books().put("first", book(1)));
+            store.snapshot();
+            store.write(lib -> lib.books().put("second", book(2)));
+            store.snapshot();
+            store.write(lib -> lib.books().put("third", book(3)));
+        }
+        Path newest = dir.resolve("snapshot.postcard");
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[40] ^= 0x11;
+        Files.write(newest, bytes);
+
+        assertThatThrownBy(() -> EtchStore.builder(Library.class).directory(dir).strictRecovery(true).open())
+                .isInstanceOf(WalCorruptedException.class).hasMessageContaining("snapshot.postcard");
+
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).containsOnlyKeys("first", "second", "third");
+            ReplayReport report = store.replayReport();
+            assertThat(report.snapshotLoaded()).isTrue();
+            assertThat(report.snapshotFallback()).hasValueSatisfying(reason ->
+                    assertThat(reason).contains("snapshot.postcard").contains("checksum"));
+            assertThat(report.lostAnything()).isTrue();
+        }
+    }
+
+    @Test
+    void withNoReadableSnapshotAndTheOldLogsGoneTheOpenFailsInsteadOfStartingEmpty() throws IOException {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            store.write(lib -> lib.books().put("a", book(1)));
+            store.snapshot();
+            store.write(lib -> lib.books().put("b", book(2)));
+            store.snapshot();
+        }
+        for (String name : List.of("snapshot.postcard", "snapshot.prev")) {
+            Path file = dir.resolve(name);
+            Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 20));
+        }
+        assertThat(dir.resolve("wal.bin")).as("segment 0 was retired").doesNotExist();
+        assertThatThrownBy(() -> EtchStore.open(Library.class, dir))
+                .isInstanceOf(EtchStorageException.class)
+                .hasMessageContaining("No snapshot")
+                .hasMessageContaining("Restore a snapshot from a backup");
+    }
+
+    @Test
+    void aLeftoverTemporarySnapshotIsRemovedOnOpen() throws IOException {
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            store.write(lib -> lib.books().put("a", book(1)));
+        }
+        Files.writeString(dir.resolve("snapshot.tmp"), "half a snapshot");
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).containsOnlyKeys("a");
+        }
+        assertThat(dir.resolve("snapshot.tmp")).doesNotExist();
+    }
+
+    @Test
+    void writersAndReadersGoOnWhileASnapshotIsWritten() throws Exception {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0)
+                .flushPolicy(FlushPolicy.none()).open()) {
+            store.write(lib -> {
+                for (int i = 0; i < 100_000; i++) {
+                    lib.books().put("b" + i, book(i));
+                }
+            });
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicLong writes = new AtomicLong();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                while (!done.get()) {
+                    long n = writes.incrementAndGet();
+                    store.write(lib -> lib.loans().put(n, new Loan("b" + n, "m")));
+                    assertThat(store.read().books()).hasSize(100_000);
+                }
+            });
+            store.snapshot();
+            done.set(true);
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(writes.get()).as("the writer made progress during the snapshot").isPositive();
+        }
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).hasSize(100_000);
+            assertThat(store.read().loans()).hasSize((int) store.read().loans().lastKey().longValue());
+        }
+    }
+
+    @Test
+    void damageInAnOlderSegmentDropsTheSegmentsBuiltOnIt() throws IOException {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            store.write(lib -> lib.books().put("a", book(1)));
+            store.write(lib -> lib.books().put("b", book(2)));
+            store.snapshot(); // segment 1 starts here
+            store.write(lib -> lib.books().put("c", book(3)));
+            store.write(lib -> lib.books().put("d", book(4)));
+        }
+        // Make the newest snapshot unusable so the open must replay segment 0 then 1, and
+        // damage the end of segment 0: segment 1 was built on it and must go too.
+        Files.delete(dir.resolve("snapshot.postcard"));
+        Path segment0 = dir.resolve("wal.bin");
+        byte[] bytes = Files.readAllBytes(segment0);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(segment0, bytes);
+
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).containsOnlyKeys("a");
+            assertThat(store.replayReport().bytesDiscarded()).isPositive();
+        }
+        assertThat(dir.resolve(String.format("wal-%020d.bin", 1))).doesNotExist();
+    }
+
+    @Test
+    void anEtchdbDirectoryIsSnapshottedInEtchsFormatAndStillOpens() throws IOException {
+        Files.createDirectories(dir);
+        try (var in = getClass().getResourceAsStream("/etchdb/etch-0.3.2-three-commits.wal")) {
+            Files.write(dir.resolve("wal.bin"), in.readAllBytes());
+        }
+        try (EtchStore<EtchdbCompatibilityTest.Users> store = EtchStore.builder(EtchdbCompatibilityTest.Users.class)
+                .directory(dir).valueCodec(ValueCodec.postcard()).open()) {
+            store.snapshot();
+            store.write(s -> s.users().remove("alice"));
+        }
+        try (EtchStore<EtchdbCompatibilityTest.Users> store = EtchStore.builder(EtchdbCompatibilityTest.Users.class)
+                .directory(dir).valueCodec(ValueCodec.postcard()).open()) {
+            assertThat(store.read().users()).containsOnlyKeys("carol");
+            assertThat(store.replayReport().snapshotLoaded()).isTrue();
+        }
+    }
+
+    @Test
+    void anInMemoryStoreIgnoresSnapshots() {
+        try (EtchStore<Library> store = EtchStore.inMemory(Library.class)) {
+            store.write(lib -> lib.books().put("a", book(1)));
+            store.snapshot();
+            assertThat(store.read().books()).containsKey("a");
+        }
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.toList();
+        }
+    }
+
+    /** Waits for the background snapshot thread to catch up with the last trigger. */
+    private static void awaitSnapshots(EtchStore<Library> store) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (store.stats().lastSnapshotAt().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.stats().lastSnapshotAt()).as("a snapshot was written").isPresent();
+    }
+}

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class GroupCommitLog implements CommitLog {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
+    /** Acknowledged but unsynced bytes held for retries before writes are refused. */
+    static final long MAX_UNSYNCED_BYTES = 256L << 20;
 
     /** The current segment. Replaced only by {@link #rotate}, under the writer lock and the monitor. */
     private volatile WalWriter writer;
@@ -66,6 +68,15 @@ final class GroupCommitLog implements CommitLog {
     private long durableEnd;
     /** Guarded by monitor: a leader is in fsync. */
     private boolean syncing;
+    /**
+     * Grouped and unsynced policies: the entries appended since the last successful fsync,
+     * kept so that a failed fsync can be retried by writing them again (after a failed fsync
+     * the kernel may have dropped the dirty pages, so retrying the fsync alone proves
+     * nothing). Guarded by monitor.
+     */
+    private final ArrayDeque<Unsynced> unsynced = new ArrayDeque<>();
+    /** Bytes held in {@link #unsynced}. Guarded by monitor. */
+    private long unsyncedBytes;
     /** The unresolved failure; guarded by monitor, volatile for stats. */
     private volatile Throwable failure;
     /** The log cannot be trusted any more: refuse everything until reopened. */
@@ -104,6 +115,11 @@ final class GroupCommitLog implements CommitLog {
             throw new EtchStorageException("An earlier fsync of " + writer.file() + " failed; this transaction was"
                     + " built on commits that were not durable and has been discarded. Retry it.", failure);
         }
+        if (!publishOnDurable && failure != null && unsyncedBytes() > MAX_UNSYNCED_BYTES) {
+            throw new EtchStorageException("The log " + writer.file() + " has not been synced since "
+                    + unsyncedBytes() + " bytes ago because fsync keeps failing; writes are refused until a sync"
+                    + " succeeds (the acknowledged ones are kept in memory and retried).", failure);
+        }
         buffer.reset();
         WalFormat.appendEntry(ops, buffer);
         long end;
@@ -119,11 +135,15 @@ final class GroupCommitLog implements CommitLog {
                     + " the store goes on accepting writes.", e.getCause());
         }
         entriesSinceSnapshot++;
+        CrashPoint.AFTER_APPEND.hit();
         synchronized (monitor) {
             Commit commit = new Commit(++appendedSequence, state);
             appendedEnd = end;
             if (publishOnDurable) {
                 pending.addLast(commit);
+            } else {
+                unsynced.addLast(new Unsynced(end - buffer.size(), buffer.toByteArray()));
+                unsyncedBytes += buffer.size();
             }
             return commit;
         }
@@ -160,6 +180,7 @@ final class GroupCommitLog implements CommitLog {
         long target;
         long targetEnd;
         WalWriter segment;
+        List<Unsynced> retry;
         synchronized (monitor) {
             while (true) {
                 if (commit != null && commit.failure() != null) {
@@ -187,22 +208,32 @@ final class GroupCommitLog implements CommitLog {
             target = appendedSequence;
             targetEnd = appendedEnd;
             segment = writer;
+            retry = failure != null && !publishOnDurable ? List.copyOf(unsynced) : List.of();
         }
         IOException error = null;
         long started = System.nanoTime();
         try {
+            for (Unsynced entry : retry) {
+                segment.rewrite(entry.offset(), entry.bytes());
+            }
             segment.force();
             fsyncs++;
         } catch (IOException e) {
             error = e;
         }
         long took = System.nanoTime() - started;
+        if (error == null) {
+            CrashPoint.AFTER_FSYNC.hit();
+        }
         synchronized (monitor) {
             syncing = false;
             if (error == null) {
                 notify(() -> listener.synced(Duration.ofNanos(took), target - durableSequence));
                 durableSequence = target;
                 durableEnd = targetEnd;
+                while (!unsynced.isEmpty() && unsynced.peekFirst().offset() < targetEnd) {
+                    unsyncedBytes -= unsynced.pollFirst().bytes().length;
+                }
                 if (!publishOnDurable) {
                     failure = null;
                 }
@@ -233,6 +264,15 @@ final class GroupCommitLog implements CommitLog {
                             + " is retried."), error);
         }
     }
+
+    private long unsyncedBytes() {
+        synchronized (monitor) {
+            return unsyncedBytes;
+        }
+    }
+
+    /** An entry written but not yet covered by a successful fsync, kept for a retry. */
+    private record Unsynced(long offset, byte[] bytes) {}
 
     private static void notify(Runnable call) {
         try {
@@ -306,6 +346,8 @@ final class GroupCommitLog implements CommitLog {
             }
             previous = writer;
             writer = next;
+            unsynced.clear();
+            unsyncedBytes = 0;
             appendedEnd = next.end();
             durableEnd = next.end();
             entriesSinceSnapshot = 0;

@@ -117,6 +117,7 @@ final class Snapshotter<T> implements AutoCloseable {
         } catch (IOException e) {
             throw failed("Cannot create log segment " + directory.segment(next), e);
         }
+        CrashPoint.AFTER_SEGMENT_CREATED.hit();
         Version<T> version;
         try {
             version = rotate.apply(segment);
@@ -131,6 +132,7 @@ final class Snapshotter<T> implements AutoCloseable {
             throw e;
         }
         generation = next;
+        CrashPoint.AFTER_ROTATION.hit();
         long started = System.nanoTime();
         Path tmp = directory.snapshotTmp();
         long records = 0;
@@ -142,16 +144,20 @@ final class Snapshotter<T> implements AutoCloseable {
             try (SnapshotWriter writer = new SnapshotWriter(tmp, next, records)) {
                 for (CollectionSchema<?, ?> c : schema.collections()) {
                     writeCollection(writer, c, version.maps()[c.index()]);
+                    CrashPoint.MID_SNAPSHOT.hit();
                 }
                 bytes = writer.finish();
             }
+            CrashPoint.AFTER_SNAPSHOT_SYNC.hit();
             if (Files.exists(directory.snapshot())) {
                 Files.move(directory.snapshot(), directory.previousSnapshot(), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
                 previousCover = newestCover;
+                CrashPoint.BETWEEN_SNAPSHOT_RENAMES.hit();
             }
             Files.move(tmp, directory.snapshot(), StandardCopyOption.ATOMIC_MOVE);
             newestCover = next;
+            CrashPoint.AFTER_SNAPSHOT_RENAME.hit();
             directory.sync();
         } catch (IOException | RuntimeException e) {
             try {
@@ -161,6 +167,7 @@ final class Snapshotter<T> implements AutoCloseable {
             }
             throw failed("Cannot write a snapshot of " + directory.root(), e);
         }
+        CrashPoint.BEFORE_RETIRING_SEGMENTS.hit();
         retireSegments();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         lastSnapshotAt = Instant.now();

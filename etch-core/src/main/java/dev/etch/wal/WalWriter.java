@@ -104,6 +104,18 @@ public final class WalWriter implements AutoCloseable {
     }
 
     /**
+     * Writes bytes again at an offset they were already appended at, to retry after a failed
+     * fsync (which may have dropped them from the page cache).
+     *
+     * @param offset where the bytes were appended
+     * @param bytes the same bytes
+     * @throws IOException if the write fails
+     */
+    public void rewrite(long offset, byte[] bytes) throws IOException {
+        writeFully(channel, ByteBuffer.wrap(bytes), offset);
+    }
+
+    /**
      * Forces everything appended so far to disk (fdatasync).
      *
      * @throws IOException if the operating system reports a failure

@@ -66,6 +66,11 @@ public class DurableWriteBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            // Sanity check printed into the JMH log: commits vs fsyncs of the whole trial.
+            var stats = store.stats();
+            System.out.printf("%n[etch stats] commits=%d fsyncs=%d commits/fsync=%.2f logBytes=%d%n",
+                    stats.commits(), stats.fsyncs(), (double) stats.commits() / Math.max(1, stats.fsyncs()),
+                    stats.logBytes());
             store.close();
             TempDirs.delete(dir);
         }

@@ -308,7 +308,9 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
             int j = dataLen + nj;
             Node child = (Node) a[j];
             Node nc = remove(child, key, h, shift + BITS, op);
-            if (nc == child) {
+            // A builder changes owned nodes in place and returns the same node: only "nothing
+            // was removed" means the child is unchanged; otherwise it may be down to one entry.
+            if (nc == child && !op.sizeChanged) {
                 return n;
             }
             if (nc.nodeMap == 0 && nc.a.length == 2) {

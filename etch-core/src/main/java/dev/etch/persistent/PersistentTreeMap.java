@@ -282,7 +282,9 @@ public final class PersistentTreeMap<K, V> extends ImmutableMapBase<K, V> implem
         int ci = child(n.keys, key, c);
         Node child = (Node) n.vals[ci];
         Node nc = delete(child, h - 1, key, op, c);
-        if (nc == child) {
+        // A builder changes owned nodes in place and returns the same node: only "nothing was
+        // removed" means the child is unchanged; otherwise it may have underflowed.
+        if (nc == child && !op.sizeChanged) {
             return n;
         }
         if (nc.vals.length >= MIN || n.vals.length == 1) {

@@ -56,42 +56,43 @@ public class TxMap<K, V> extends AbstractMap<K, V> implements Map<K, V> {
      * @return an immutable map: the base with every applied change
      */
     public PersistentMap<K, V> current() {
-        return state.current;
+        return state.current();
     }
 
     @Override
     public int size() {
-        return state.current.size();
+        return state.current().size();
     }
 
     @Override
     public boolean isEmpty() {
-        return state.current.isEmpty();
+        return state.current().isEmpty();
     }
 
     @Override
     public V get(Object key) {
-        return state.current.get(key);
+        return state.get(key);
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return state.current.containsKey(key);
+        return state.containsKey(key);
     }
 
     @Override
     public boolean containsValue(Object value) {
-        return state.current.containsValue(value);
+        return state.current().containsValue(value);
     }
 
     @Override
     public V getOrDefault(Object key, V defaultValue) {
-        return state.current.getOrDefault(key, defaultValue);
+        V value = state.get(key);
+        return value != null ? value : defaultValue;
     }
 
     @Override
     public void forEach(BiConsumer<? super K, ? super V> action) {
-        state.current.forEach(action);
+        state.current().forEach(action);
     }
 
     @Override
@@ -102,7 +103,7 @@ public class TxMap<K, V> extends AbstractMap<K, V> implements Map<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public V remove(Object key) {
-        if (key == null || !state.current.containsKey(key)) {
+        if (key == null || !state.containsKey(key)) {
             return null;
         }
         return state.remove((K) key);
@@ -115,7 +116,7 @@ public class TxMap<K, V> extends AbstractMap<K, V> implements Map<K, V> {
 
     @Override
     public void clear() {
-        for (K k : state.current.keySet()) {
+        for (K k : state.current().keySet()) {
             state.remove(k);
         }
     }
@@ -123,7 +124,7 @@ public class TxMap<K, V> extends AbstractMap<K, V> implements Map<K, V> {
     @Override
     public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
         Objects.requireNonNull(function);
-        for (Entry<K, V> e : state.current.entrySet()) {
+        for (Entry<K, V> e : state.current().entrySet()) {
             state.put(e.getKey(), Objects.requireNonNull(function.apply(e.getKey(), e.getValue()), TxState.NULL_VALUE));
         }
     }
@@ -173,7 +174,7 @@ public class TxMap<K, V> extends AbstractMap<K, V> implements Map<K, V> {
 
     /** Fail-fast iterator over the map as it was at creation; writes go through the view. */
     private abstract class Itr<T> implements Iterator<T> {
-        private final Iterator<Entry<K, V>> entries = state.current.entrySet().iterator();
+        private final Iterator<Entry<K, V>> entries = state.current().entrySet().iterator();
         int expectedModCount = state.modCount;
         private K last;
 

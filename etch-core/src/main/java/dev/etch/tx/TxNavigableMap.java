@@ -46,7 +46,7 @@ public class TxNavigableMap<K, V> extends NavigableMapView<K, V> {
 
         @Override
         public PersistentTreeMap<K, V> map() {
-            return (PersistentTreeMap<K, V>) state.current;
+            return (PersistentTreeMap<K, V>) state.current();
         }
 
         @Override

@@ -30,7 +30,7 @@ public final class ReplayMeasurement {
         try {
             long t0 = System.nanoTime();
             try (EtchStore<Library> store = EtchStore.builder(Library.class)
-                    .directory(dir).flushPolicy(FlushPolicy.none()).snapshotEvery(0).open()) {
+                    .directory(dir).flushPolicy(FlushPolicy.none()).snapshotEvery(0).snapshotLogSize(0).open()) {
                 for (int c = 0; c < commits; c++) {
                     int base = c * perCommit;
                     store.write(lib -> {
@@ -53,7 +53,7 @@ public final class ReplayMeasurement {
                 long s = System.nanoTime();
                 int size;
                 try (EtchStore<Library> store = EtchStore.builder(Library.class)
-                        .directory(dir).flushPolicy(FlushPolicy.none()).snapshotEvery(0).open()) {
+                        .directory(dir).flushPolicy(FlushPolicy.none()).snapshotEvery(0).snapshotLogSize(0).open()) {
                     size = store.read().books().size();
                 }
                 seconds[r] = (System.nanoTime() - s) / 1e9;

@@ -19,12 +19,17 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +54,17 @@ final class Recovery<T> {
     private final ValueCodec codec;
     private final DataDirectory directory;
     private final boolean strict;
+    /** Ops per decoding batch. */
+    private static final int BATCH = 4096;
+    /** Batches decoding at once, bounding the memory of a replay that runs ahead. */
+    private static final int MAX_IN_FLIGHT = 8;
+
     private PersistentMap.Builder<?, ?>[] builders;
     private final Map<Integer, Long> skippedOps = new HashMap<>();
+    /** Decodes batches in parallel with reading; {@code null} on a single processor. */
+    private ExecutorService decoders;
+    private final ArrayDeque<Future<Decoded[]>> inFlight = new ArrayDeque<>();
+    private List<Op> batch = new ArrayList<>(BATCH);
 
     Recovery(StateSchema<T> schema, ValueCodec codec, DataDirectory directory, boolean strict) {
         this.schema = schema;
@@ -73,6 +87,24 @@ final class Recovery<T> {
             ReplayReport report) {}
 
     Result<T> run() {
+        int workers = Runtime.getRuntime().availableProcessors();
+        if (workers > 1) {
+            decoders = Executors.newFixedThreadPool(workers, task -> {
+                Thread thread = new Thread(task, "etch-replay-" + directory.root().getFileName());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        try {
+            return replay();
+        } finally {
+            if (decoders != null) {
+                decoders.shutdownNow();
+            }
+        }
+    }
+
+    private Result<T> replay() {
         long started = System.nanoTime();
         deleteQuietly(directory.snapshotTmp());
         SnapshotChoice snapshot = loadSnapshot();
@@ -101,6 +133,7 @@ final class Recovery<T> {
             }
             Path file = segments.get(generation);
             WalScan scan = WalReader.scan(file, (entryOps, end) -> apply(entryOps));
+            drain();
             replayed++;
             entries += scan.entries();
             ops += scan.ops();
@@ -121,6 +154,7 @@ final class Recovery<T> {
                 }
             }
         }
+        drain();
         Object[] recovered = new Object[builders.length];
         for (int i = 0; i < builders.length; i++) {
             recovered[i] = builders[i].build();
@@ -198,6 +232,7 @@ final class Recovery<T> {
         try {
             SnapshotReader.Header header = SnapshotReader.read(file,
                     (collection, key, value) -> apply(Op.put(collection, key, value)));
+            drain();
             return new long[] {header.generation(), header.records()};
         } catch (IOException e) {
             throw new EtchStorageException("Cannot read snapshot " + file + ": " + e.getMessage(), e);
@@ -224,6 +259,12 @@ final class Recovery<T> {
     }
 
     private void resetBuilders() {
+        for (Future<Decoded[]> f : inFlight) {
+            f.cancel(true);
+        }
+        inFlight.clear();
+        batch = new ArrayList<>(BATCH);
+        skippedOps.clear();
         Object[] empty = schema.emptyMaps();
         builders = new PersistentMap.Builder<?, ?>[empty.length];
         for (int i = 0; i < empty.length; i++) {
@@ -275,18 +316,80 @@ final class Recovery<T> {
         }
     }
 
+    /** Queues one op; it is decoded on a worker and applied, in log order, by {@link #drain}. */
     private void apply(Op op) {
-        CollectionSchema<?, ?> collection = schema.byId(op.collection());
-        if (collection == null) {
-            skippedOps.merge(op.collection(), 1L, Long::sum);
-            return;
+        batch.add(op);
+        if (batch.size() >= BATCH) {
+            submitBatch();
         }
-        apply(collection, op);
     }
 
-    @SuppressWarnings("unchecked")
-    private <K, V> void apply(CollectionSchema<K, V> collection, Op op) {
-        PersistentMap.Builder<K, V> builder = (PersistentMap.Builder<K, V>) builders[collection.index()];
+    private void submitBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Op> ops = batch;
+        batch = new ArrayList<>(BATCH);
+        if (decoders == null) {
+            applyDecoded(decode(ops));
+            return;
+        }
+        inFlight.addLast(decoders.submit(() -> decode(ops)));
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            applyDecoded(await(inFlight.pollFirst()));
+        }
+    }
+
+    /** Applies every queued op; called before the builders are read. */
+    private void drain() {
+        submitBatch();
+        while (!inFlight.isEmpty()) {
+            applyDecoded(await(inFlight.pollFirst()));
+        }
+    }
+
+    private Decoded[] await(Future<Decoded[]> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtchStorageException("Interrupted while opening " + directory.root(), e);
+        }
+    }
+
+    /** An op with its key and value decoded; {@code value == null} for a delete. */
+    private record Decoded(CollectionSchema<?, ?> collection, int unknownId, Object key, Object value) {}
+
+    /** Decodes keys and values; pure, so batches can be decoded on any thread. */
+    private Decoded[] decode(List<Op> ops) {
+        Decoded[] out = new Decoded[ops.size()];
+        for (int i = 0; i < out.length; i++) {
+            Op op = ops.get(i);
+            CollectionSchema<?, ?> collection = schema.byId(op.collection());
+            out[i] = collection == null ? new Decoded(null, op.collection(), null, null) : decode(collection, op);
+        }
+        return out;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void applyDecoded(Decoded[] decoded) {
+        for (Decoded d : decoded) {
+            if (d.collection() == null) {
+                skippedOps.merge(d.unknownId(), 1L, Long::sum);
+            } else if (d.value() == null) {
+                builders[d.collection().index()].remove(d.key());
+            } else {
+                ((PersistentMap.Builder) builders[d.collection().index()]).put(d.key(), d.value());
+            }
+        }
+    }
+
+    private <K, V> Decoded decode(CollectionSchema<K, V> collection, Op op) {
         K key;
         try {
             key = collection.keys().decode(op.key());
@@ -296,8 +399,7 @@ final class Recovery<T> {
                     + ". Was the key type changed? Restore the old key type or migrate the data.", e);
         }
         if (op.isDelete()) {
-            builder.remove(key);
-            return;
+            return new Decoded(collection, 0, key, null);
         }
         V value;
         try {
@@ -307,7 +409,7 @@ final class Recovery<T> {
                     + directory.root() + " no longer decodes: " + e.getMessage() + ". Was the value type changed"
                     + " incompatibly, or the codec? Restore the old type or codec, or migrate the data.", e);
         }
-        builder.put(key, value);
+        return new Decoded(collection, 0, key, value);
     }
 
     /** A loaded etchdb snapshot: its maps (one per component) and how many records it held. */

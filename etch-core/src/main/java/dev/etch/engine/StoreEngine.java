@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -65,7 +66,8 @@ public final class StoreEngine<T> implements EtchStore<T> {
     private final boolean timed;
 
     private StoreEngine(StoreOptions<T> options, StateSchema<T> schema, Version<T> initial,
-            Function<Consumer<Object>, CommitLog> logFactory, ReplayReport replayReport, AutoCloseable directoryLock) {
+            BiFunction<StoreEngine<T>, Consumer<Object>, CommitLog> logFactory, ReplayReport replayReport,
+            AutoCloseable directoryLock) {
         this.options = options;
         this.schema = schema;
         this.replayReport = replayReport;
@@ -73,7 +75,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
         this.head = initial;
         this.published = initial;
         this.timed = options.listener() != EtchListener.NONE;
-        this.log = logFactory.apply(this::onDurable);
+        this.log = logFactory.apply(this, this::onDurable);
     }
 
     /**
@@ -88,7 +90,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
         if (options.directory().isEmpty()) {
             Object[] maps = schema.emptyMaps();
             return new StoreEngine<>(options, schema, new Version<>(schema.newState(maps), maps),
-                    onDurable -> new MemoryLog(), ReplayReport.empty(), () -> { });
+                    (self, onDurable) -> new MemoryLog(), ReplayReport.empty(), () -> { });
         }
         DataDirectory directory = DataDirectory.create(options.directory().get());
         LockFile lock = LockFile.acquire(directory.root());
@@ -104,8 +106,8 @@ public final class StoreEngine<T> implements EtchStore<T> {
             }
             String name = directory.root().getFileName().toString();
             StoreEngine<T> engine = new StoreEngine<>(options, schema, recovered.version(),
-                    onDurable -> new GroupCommitLog(writer, options.flushPolicy(), recovered.scan().entries(),
-                            onDurable, options.listener(), name),
+                    (self, onDurable) -> new GroupCommitLog(writer, options.flushPolicy(),
+                            recovered.scan().entries(), onDurable, options.listener(), self::queuedWriters, name),
                     recovered.report(), lock);
             engine.snapshotter = new Snapshotter<>(directory, schema, options, recovered.generation(),
                     recovered.newestCover(), recovered.previousCover(), engine::rotateLog);
@@ -116,6 +118,11 @@ public final class StoreEngine<T> implements EtchStore<T> {
             lock.close();
             throw e;
         }
+    }
+
+    /** Threads holding or waiting for the writer lock (an estimate, for group commit). */
+    private int queuedWriters() {
+        return writerLock.getQueueLength() + (writerLock.isLocked() ? 1 : 0);
     }
 
     /** Switches the log to a new segment and returns the version it starts from. */

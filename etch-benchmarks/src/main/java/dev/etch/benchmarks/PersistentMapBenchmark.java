@@ -38,17 +38,20 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 public class PersistentMapBenchmark {
 
-    /** Maps of one size, built once, shared by all threads. */
-    @State(Scope.Benchmark)
-    public static class Maps {
-        @Param({"1000", "1000000"})
-        public int size;
-
+    /** The maps under test and the keys to look up. */
+    abstract static class MapsBase {
         HashMap<String, Object> hashMap;
         TreeMap<String, Object> treeMap;
         PersistentHashMap<String, Object> persistentHashMap;
         PersistentTreeMap<String, Object> persistentTreeMap;
         String[] probes;
+    }
+
+    /** Maps of one size, built once, shared by all threads. */
+    @State(Scope.Benchmark)
+    public static class Maps extends MapsBase {
+        @Param({"1000", "1000000"})
+        public int size;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -58,15 +61,14 @@ public class PersistentMapBenchmark {
 
     /** The 1,000-entry maps, for the two-thread variants. */
     @State(Scope.Benchmark)
-    public static class SmallMaps extends Maps {
-        @Override
+    public static class SmallMaps extends MapsBase {
         @Setup(Level.Trial)
         public void setUp() {
             build(this, 1000);
         }
     }
 
-    static void build(Maps m, int size) {
+    static void build(MapsBase m, int size) {
         Random rnd = new Random(42);
         List<String> keys = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {

@@ -12,7 +12,7 @@ import org.openjdk.jol.info.GraphLayout;
 /**
  * Prints the retained heap of 1M small records keyed by String in each map, records and keys
  * included (the same objects in every map), and the map structure alone.
- * Run: {@code java -cp etch-benchmarks/target/benchmarks.jar dev.etch.benchmarks.HeapFootprint}.
+ * Run: {@code java -cp etch-benchmarks/target/benchmarks.jar dev.etch.bench.HeapFootprint}.
  */
 public final class HeapFootprint {
 

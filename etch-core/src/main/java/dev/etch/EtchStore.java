@@ -276,11 +276,9 @@ public interface EtchStore<T> extends AutoCloseable {
         }
 
         /**
-         * Writes a snapshot and starts a new log after this many log entries; default
-         * 50,000. Zero turns automatic snapshots off.
-         *
-         * <p><b>Not acted on yet:</b> this release does not write its own snapshots, so the
-         * setting is validated and kept, and the log grows until snapshots arrive.
+         * Writes a snapshot and starts a new log segment after this many log entries, in the
+         * background, under every flush policy; default 50,000. Zero turns the entry-count
+         * trigger off (see also {@link #snapshotLogSize(long)}).
          *
          * @param entries log entries between automatic snapshots; zero or positive
          * @return this builder

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -18,9 +19,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Durable writes to a directory-backed store (a fresh temp directory under /tmp per trial,
- * deleted afterwards) with {@link FlushPolicy#immediate()}: every write returns only after its
- * log entry is fsynced.
+ * Writes to a directory-backed store (a fresh temp directory under /tmp per trial, deleted
+ * afterwards). By default with {@link FlushPolicy#immediate()}: every write returns only after
+ * its log entry is fsynced. {@code -p policy=grouped} measures {@code FlushPolicy.grouped(2ms)}
+ * (acknowledged at once, fsynced in the background) and {@code -p policy=none} the unsynced
+ * policy.
  *
  * <ul>
  *   <li>{@link #singleRecord}: one put per transaction, one thread; compare with
@@ -41,6 +44,9 @@ public class DurableWriteBenchmark {
     /** The store and the precomputed keys and values, shared by all threads of a trial. */
     @State(Scope.Benchmark)
     public static class Store {
+        /** immediate | grouped (2 ms) | none. */
+        @Param({"immediate"})
+        String policy;
         Path dir;
         EtchStore<Library> store;
         String[] keys;
@@ -60,7 +66,12 @@ public class DurableWriteBenchmark {
             dir = TempDirs.create("etch-durable-");
             store = EtchStore.builder(Library.class)
                     .directory(dir)
-                    .flushPolicy(FlushPolicy.immediate())
+                    .flushPolicy(switch (policy) {
+                        case "immediate" -> FlushPolicy.immediate();
+                        case "grouped" -> FlushPolicy.grouped(java.time.Duration.ofMillis(2));
+                        case "none" -> FlushPolicy.none();
+                        default -> throw new IllegalArgumentException("policy " + policy);
+                    })
                     .open();
         }
 

@@ -2,6 +2,7 @@ package dev.etch.bench;
 
 import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
+import dev.etch.ValueCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,7 +16,8 @@ import java.util.Arrays;
  * several times (the first runs are JIT warm-up; all are printed) and reports records/s of the
  * median run and log bytes per record ({@code Files.size(wal.bin) / records}).
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.etch.bench.ReplayMeasurement [commits] [perCommit] [runs]}
+ * <p>Usage: {@code java -cp benchmarks.jar dev.etch.bench.ReplayMeasurement [commits] [perCommit] [runs]
+ * [jackson|postcard]} (the value codec; default the store's default, Jackson CBOR)
  */
 public final class ReplayMeasurement {
 
@@ -25,12 +27,14 @@ public final class ReplayMeasurement {
         int commits = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int perCommit = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        ValueCodec codec = args.length > 3 && args[3].equals("postcard") ? ValueCodec.postcard() : ValueCodec.jackson();
         long records = (long) commits * perCommit;
         Path dir = TempDirs.create("etch-replay-");
         try {
             long t0 = System.nanoTime();
             try (EtchStore<Library> store = EtchStore.builder(Library.class)
-                    .directory(dir).flushPolicy(FlushPolicy.none()).snapshotEvery(0).snapshotLogSize(0).open()) {
+                    .directory(dir).valueCodec(codec).flushPolicy(FlushPolicy.none()).snapshotEvery(0).snapshotLogSize(0)
+                    .open()) {
                 for (int c = 0; c < commits; c++) {
                     int base = c * perCommit;
                     store.write(lib -> {
@@ -53,7 +57,8 @@ public final class ReplayMeasurement {
                 long s = System.nanoTime();
                 int size;
                 try (EtchStore<Library> store = EtchStore.builder(Library.class)
-                        .directory(dir).flushPolicy(FlushPolicy.none()).snapshotEvery(0).snapshotLogSize(0).open()) {
+                        .directory(dir).valueCodec(codec).flushPolicy(FlushPolicy.none()).snapshotEvery(0).snapshotLogSize(0)
+                    .open()) {
                     size = store.read().books().size();
                 }
                 seconds[r] = (System.nanoTime() - s) / 1e9;
@@ -67,7 +72,7 @@ public final class ReplayMeasurement {
             double[] sorted = seconds.clone();
             Arrays.sort(sorted);
             double median = sorted[runs / 2];
-            System.out.printf("RESULT records=%d median_open_close_s=%.3f records_per_s=%.0f best_records_per_s=%.0f wal_bytes=%d bytes_per_record=%.1f%n",
+            System.out.printf("RESULT codec=" + codec.name() + " records=%d median_open_close_s=%.3f records_per_s=%.0f best_records_per_s=%.0f wal_bytes=%d bytes_per_record=%.1f%n",
                     records, median, records / median, records / sorted[0], walBytes, (double) walBytes / records);
         } finally {
             TempDirs.delete(dir);

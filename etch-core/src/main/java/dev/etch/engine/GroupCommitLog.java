@@ -314,6 +314,14 @@ final class GroupCommitLog implements CommitLog {
             while (syncing) {
                 waitOn(Long.MAX_VALUE);
             }
+            // A commit whose append raced with the failed fsync was queued after the failure
+            // failed the queue; it is built on the discarded commits and its bytes are cut off
+            // below, so it fails too (else a later fsync would publish and acknowledge it).
+            for (Commit abandoned : pending) {
+                abandoned.fail(failure);
+            }
+            pending.clear();
+            monitor.notifyAll();
             try {
                 writer.truncate(durableEnd);
                 appendedEnd = durableEnd;

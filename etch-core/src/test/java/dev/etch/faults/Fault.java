@@ -27,6 +27,8 @@ public final class Fault {
     private final boolean partialWrite;
     private final boolean loseUnsynced;
     private final Runnable whileFailing;
+    /** Whether the call goes ahead after {@link #whileFailing} ran, instead of failing. */
+    private final boolean passThrough;
     /** Failures left; {@link Integer#MAX_VALUE} until disarmed. */
     private final AtomicInteger remaining;
     private final AtomicInteger seen = new AtomicInteger();
@@ -41,6 +43,7 @@ public final class Fault {
         this.partialWrite = b.partialWrite;
         this.loseUnsynced = b.loseUnsynced;
         this.whileFailing = b.whileFailing;
+        this.passThrough = b.passThrough;
         this.remaining = new AtomicInteger(times);
     }
 
@@ -81,11 +84,12 @@ public final class Fault {
         }
     }
 
+    /** Runs the hook, then returns the exception to throw, or {@code null} if the call goes ahead. */
     IOException error(Path file) {
         if (whileFailing != null) {
             whileFailing.run();
         }
-        return error.apply(file);
+        return passThrough ? null : error.apply(file);
     }
 
     boolean partialWrite() {
@@ -111,6 +115,7 @@ public final class Fault {
         private boolean partialWrite;
         private boolean loseUnsynced;
         private Runnable whileFailing;
+        private boolean passThrough;
 
         Builder(FaultyFileSystem fs, FileOperation operation, String glob) {
             this.fs = fs;
@@ -157,6 +162,16 @@ public final class Fault {
         /** Runs {@code check} on the failing thread just before each failure is thrown. */
         public Builder whileFailing(Runnable check) {
             this.whileFailing = check;
+            return this;
+        }
+
+        /**
+         * Does not fail: runs {@code hook} on the calling thread just before the call, then lets
+         * it go ahead. For holding a thread at an exact point of the engine's I/O.
+         */
+        public Builder intercepting(Runnable hook) {
+            this.whileFailing = hook;
+            this.passThrough = true;
             return this;
         }
 

@@ -38,14 +38,15 @@ final class FaultyFileChannel extends FileChannel {
     public int write(ByteBuffer src, long position) throws IOException {
         long at = position < 0 ? real.position() : position;
         Fault fault = fs.tripped(FileOperation.WRITE, file);
-        if (fault != null) {
+        IOException error = fault == null ? null : fault.error(file);
+        if (error != null) {
             if (fault.partialWrite() && src.remaining() > 1) {
                 ByteBuffer half = src.duplicate();
                 half.limit(half.position() + src.remaining() / 2);
                 int written = position < 0 ? real.write(half) : real.write(half, position);
                 remember(at, written);
             }
-            throw fault.error(file);
+            throw error;
         }
         int written = position < 0 ? real.write(src) : real.write(src, position);
         remember(at, written);
@@ -72,11 +73,12 @@ final class FaultyFileChannel extends FileChannel {
     @Override
     public void force(boolean metaData) throws IOException {
         Fault fault = fs.tripped(FileOperation.FORCE, file);
-        if (fault != null) {
+        IOException error = fault == null ? null : fault.error(file);
+        if (error != null) {
             if (fault.loseUnsynced()) {
                 dropUnsynced();
             }
-            throw fault.error(file);
+            throw error;
         }
         real.force(metaData);
         synchronized (this) {

@@ -108,8 +108,9 @@ public final class FaultyFileSystem extends FileSystem {
     /** Throws the armed error if a fault fails this call. */
     void check(FileOperation operation, Path... paths) throws IOException {
         Fault fault = tripped(operation, paths);
-        if (fault != null) {
-            throw fault.error(paths[0]);
+        IOException error = fault == null ? null : fault.error(paths[0]);
+        if (error != null) {
+            throw error;
         }
     }
 

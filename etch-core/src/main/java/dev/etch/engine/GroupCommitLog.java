@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -376,9 +377,10 @@ final class GroupCommitLog implements CommitLog {
     private void syncPeriodically(Duration interval) {
         long sleepNanos = interval.toNanos();
         while (!closed) {
-            try {
-                Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
-            } catch (InterruptedException e) {
+            // Parked, never interrupted: an interrupt during force() would close the log's
+            // FileChannel (it is interruptible) under every later append and under close().
+            LockSupport.parkNanos(this, sleepNanos);
+            if (closed) {
                 return;
             }
             try {
@@ -422,7 +424,7 @@ final class GroupCommitLog implements CommitLog {
         }
         closed = true;
         if (background != null) {
-            background.interrupt();
+            LockSupport.unpark(background);
             try {
                 background.join(10_000);
             } catch (InterruptedException e) {

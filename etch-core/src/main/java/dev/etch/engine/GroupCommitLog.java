@@ -343,6 +343,14 @@ final class GroupCommitLog implements CommitLog {
             while (syncing) {
                 waitOn(Long.MAX_VALUE);
             }
+            // A commit whose append raced with the failed fsync was queued after the failure
+            // failed the queue; it is built on the discarded commits and its bytes are cut off
+            // below, so it fails too (else a later fsync would publish and acknowledge it).
+            for (Commit abandoned : pending) {
+                abandoned.fail(failure);
+            }
+            pending.clear();
+            monitor.notifyAll();
             try {
                 writer.truncate(durableEnd);
                 appendedEnd = durableEnd;
@@ -397,9 +405,10 @@ final class GroupCommitLog implements CommitLog {
     private void syncPeriodically(Duration interval) {
         long sleepNanos = interval.toNanos();
         while (!closed) {
-            try {
-                Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
-            } catch (InterruptedException e) {
+            // Parked, never interrupted: an interrupt during force() would close the log's
+            // FileChannel (it is interruptible) under every later append and under close().
+            LockSupport.parkNanos(this, sleepNanos);
+            if (closed) {
                 return;
             }
             try {
@@ -443,7 +452,7 @@ final class GroupCommitLog implements CommitLog {
         }
         closed = true;
         if (background != null) {
-            background.interrupt();
+            LockSupport.unpark(background);
             try {
                 background.join(10_000);
             } catch (InterruptedException e) {

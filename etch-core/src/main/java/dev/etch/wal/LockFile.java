@@ -76,6 +76,7 @@ public final class LockFile implements AutoCloseable {
             throw new DatabaseLockedException(directory, myPid);
         }
         FileChannel channel = null;
+        boolean acquired = false;
         try {
             channel = FileChannel.open(canonical.resolve(FILE_NAME),
                     StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -93,15 +94,19 @@ public final class LockFile implements AutoCloseable {
             // No fsync: the pid is for the message of a concurrent opener, which reads it from the
             // page cache; after a crash the lock is gone anyway.
             LockFile held = new LockFile(directory, canonical, channel, lock);
-            channel = null;
+            acquired = true;
             return held;
         } catch (IOException e) {
             throw new EtchStorageException("Cannot lock data directory " + directory + " (" + FILE_NAME + "): "
                     + e.getMessage(), e);
         } finally {
-            if (channel != null) {
+            // Also when the file could not even be opened: else this process would think the
+            // directory held by itself until it exits.
+            if (!acquired) {
                 HELD.remove(canonical);
-                closeQuietly(channel);
+                if (channel != null) {
+                    closeQuietly(channel);
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.etch.codec.postcard.PostcardOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -55,7 +56,8 @@ public final class WalWriter implements AutoCloseable {
      * @param directory the data directory
      * @param generation the segment's generation, also written into its header
      * @return the writer, positioned after the header
-     * @throws IOException if the file cannot be created, written or synced
+     * @throws IOException if the file cannot be created, written or synced; the file is then
+     *     removed again (best effort)
      */
     public static WalWriter create(DataDirectory directory, long generation) throws IOException {
         Path file = directory.segment(generation);
@@ -68,6 +70,13 @@ public final class WalWriter implements AutoCloseable {
             return new WalWriter(file, channel, WalFormat.HEADER_SIZE);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            // A segment without a durable header holds nothing; leaving it would also make the
+            // next open continue the log in it instead of in the segment that was in use.
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException second) {
+                e.addSuppressed(second);
+            }
             throw e;
         }
     }

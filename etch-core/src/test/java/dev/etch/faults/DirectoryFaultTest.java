@@ -1,0 +1,86 @@
+package dev.etch.faults;
+
+import static dev.etch.faults.TestStores.book;
+import static dev.etch.faults.TestStores.books;
+import static dev.etch.faults.TestStores.open;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.etch.EtchStorageException;
+import dev.etch.EtchStore;
+import dev.etch.FlushPolicy;
+import dev.etch.Library;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The data directory cannot be created, written or started: open fails, naming the path. */
+class DirectoryFaultTest {
+
+    @TempDir
+    Path tempDir;
+    Path dir;
+    FaultyFileSystem disk;
+
+    @BeforeEach
+    void wrap() {
+        dir = FaultyFileSystem.wrap(tempDir).resolve("parent/store");
+        disk = FaultyFileSystem.of(dir);
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedFailsTheOpenNamingIt() {
+        Fault denied = disk.on(FileOperation.CREATE_DIRECTORY, "store")
+                .failingWith(path -> new AccessDeniedException(path.toString())).untilDisarmed();
+        assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
+                .isInstanceOf(EtchStorageException.class)
+                .hasMessageContaining("Cannot create data directory " + tempDir.resolve("parent/store"))
+                .hasCauseInstanceOf(AccessDeniedException.class);
+        denied.disarm();
+        opensAndWrites();
+    }
+
+    @Test
+    void aDirectoryThatIsNotWritableFailsTheOpenNamingIt() {
+        Fault readOnly = disk.on(FileOperation.CHECK_WRITABLE, "store")
+                .failingWith(path -> new AccessDeniedException(path.toString())).untilDisarmed();
+        assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
+                .isInstanceOf(EtchStorageException.class)
+                .hasMessageContaining("Data directory " + tempDir.resolve("parent/store") + " is not writable");
+        readOnly.disarm();
+        opensAndWrites();
+    }
+
+    @Test
+    void aLockFileThatCannotBeCreatedFailsTheOpenNamingTheDirectory() {
+        disk.on(FileOperation.CREATE, ".lock").noSpace().once();
+        assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
+                .isInstanceOf(EtchStorageException.class)
+                .hasMessageContaining("Cannot lock data directory")
+                .hasMessageContaining("store")
+                .cause().hasMessage(Fault.NO_SPACE);
+        opensAndWrites();
+    }
+
+    @Test
+    void aDiskFullWhenTheFirstLogIsStartedFailsTheOpenAndReleasesTheDirectory() {
+        disk.on(FileOperation.WRITE, "wal.bin").noSpace().once();
+        assertThatThrownBy(() -> open(dir, FlushPolicy.grouped(java.time.Duration.ofMillis(5))))
+                .isInstanceOf(EtchStorageException.class)
+                .hasMessageContaining("Cannot open the log " + tempDir.resolve("parent/store/wal.bin"))
+                .cause().hasMessage(Fault.NO_SPACE);
+        // The lock was released, so this process can open it again at once.
+        opensAndWrites();
+    }
+
+    private void opensAndWrites() {
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            store.write(lib -> lib.books().put("a", book("a")));
+        }
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            assertThat(books(store)).containsExactly("a");
+        }
+    }
+}

@@ -66,11 +66,4 @@ class EtchHealthIndicatorTests {
             assertThat(health.getDetails()).containsEntry("directory", "in memory").doesNotContainKey("freeDiskBytes");
         }
     }
-
-    @Test
-    void downWhenTheStoreIsClosed() {
-        EtchStore<Library> store = EtchStore.open(Library.class, dir);
-        store.close();
-        assertThat(new EtchHealthIndicator(store, DataSize.ofBytes(0)).health().getStatus()).isIn(Status.DOWN, Status.UP);
-    }
 }

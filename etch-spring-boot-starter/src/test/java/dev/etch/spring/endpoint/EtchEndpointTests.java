@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etch.EtchStore;
 import dev.etch.spring.Library;
+import dev.etch.spring.SnapshotSupport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,19 +43,10 @@ class EtchEndpointTests {
         try (EtchStore<Library> library = EtchStore.open(Library.class, dir.resolve("library"))) {
             library.write(lib -> lib.books().put("isbn-1", new Library.Book("Dune", "Herbert", 1965)));
             EtchEndpoint endpoint = new EtchEndpoint(Map.of("library", library));
-            assumeSnapshotsImplemented(library);
+            SnapshotSupport.assumeSnapshotsImplemented(library);
             EtchEndpoint.StoreDescriptor after = endpoint.snapshot("library");
             assertThat(after.stats().entriesSinceSnapshot()).isZero();
             assertThat(after.stats().lastSnapshotAt()).isNotNull();
-        }
-    }
-
-    /** {@code EtchStore.snapshot()} is being implemented in etch-core (issue 4); until then this test is skipped. */
-    static void assumeSnapshotsImplemented(EtchStore<?> store) {
-        try {
-            store.snapshot();
-        } catch (UnsupportedOperationException e) {
-            Assumptions.abort("EtchStore.snapshot() is not implemented in etch-core yet: " + e.getMessage());
         }
     }
 }

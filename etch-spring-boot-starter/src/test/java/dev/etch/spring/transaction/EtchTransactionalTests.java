@@ -188,6 +188,27 @@ class EtchTransactionalTests {
     }
 
     @Test
+    void otherUnsupportedUsesFailClearly() {
+        runner().run(context -> {
+            Loans loans = context.getBean(Loans.class);
+            assertThatThrownBy(loans::readOnlyCallingWriter).isInstanceOf(IllegalTransactionStateException.class)
+                    .hasMessageContaining("read-only");
+            TransactionTemplate withTimeout = new TransactionTemplate(
+                    context.getBean("libraryTransactionManager", PlatformTransactionManager.class));
+            withTimeout.setTimeout(5);
+            assertThatThrownBy(() -> withTimeout.executeWithoutResult(status -> { }))
+                    .isInstanceOf(org.springframework.transaction.InvalidTimeoutException.class)
+                    .hasMessageContaining("timeouts");
+            assertThatThrownBy(() -> loans.store().write(lib -> loans.addTwoBooks()))
+                    .isInstanceOf(org.springframework.transaction.CannotCreateTransactionException.class)
+                    .hasMessageContaining("store.write(...)");
+            assertThat(loans.store().read().books()).isEmpty();
+            loans.addTwoBooks();
+            assertThat(loans.store().read().books()).hasSize(2);
+        });
+    }
+
+    @Test
     void transactionTemplateRunsOnTheStoresTransactionManager() {
         runner().run(context -> {
             PlatformTransactionManager manager = context.getBean("libraryTransactionManager", PlatformTransactionManager.class);
@@ -449,6 +470,11 @@ class EtchTransactionalTests {
             }).get(10, TimeUnit.SECONDS);
             int second = library.read(lib -> lib.books().size());
             return new ReadOnlyResult(first, second, wrote);
+        }
+
+        @EtchTransactional(readOnly = true)
+        public void readOnlyCallingWriter() {
+            self().addTwoBooks();
         }
 
         @EtchTransactional(readOnly = true)

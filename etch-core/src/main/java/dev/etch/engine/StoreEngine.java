@@ -266,9 +266,10 @@ public final class StoreEngine<T> implements EtchStore<T> {
             throw new IllegalStateException("This thread is already inside a transaction of this store; nested"
                     + " writes join it, so call write(...) instead of begin().");
         }
+        long started = timed ? System.nanoTime() : 0;
         lockForWrite();
         try {
-            return new Handle(beginLocked());
+            return new Handle(beginLocked(), started);
         } catch (RuntimeException | Error e) {
             writerLock.unlock();
             throw e;
@@ -436,10 +437,12 @@ public final class StoreEngine<T> implements EtchStore<T> {
     /** The programmatic transaction returned by {@link #begin()}. */
     private final class Handle implements EtchTransaction<T> {
         private final Thread owner = Thread.currentThread();
+        private final long started;
         private WriteTransaction<T> tx;
 
-        Handle(WriteTransaction<T> tx) {
+        Handle(WriteTransaction<T> tx, long started) {
             this.tx = tx;
+            this.started = started;
         }
 
         @Override
@@ -461,6 +464,9 @@ public final class StoreEngine<T> implements EtchStore<T> {
                 writerLock.unlock();
             }
             awaitAcknowledged(commit, finishing.durableRequested());
+            if (timed && !finishing.ops().isEmpty()) {
+                notifyCommitted(started, finishing.ops().size());
+            }
         }
 
         @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etch.EtchStore;
 import dev.etch.spring.Library;
-import dev.etch.spring.SnapshotSupport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +42,6 @@ class EtchEndpointTests {
         try (EtchStore<Library> library = EtchStore.open(Library.class, dir.resolve("library"))) {
             library.write(lib -> lib.books().put("isbn-1", new Library.Book("Dune", "Herbert", 1965)));
             EtchEndpoint endpoint = new EtchEndpoint(Map.of("library", library));
-            SnapshotSupport.assumeSnapshotsImplemented(library);
             EtchEndpoint.StoreDescriptor after = endpoint.snapshot("library");
             assertThat(after.stats().entriesSinceSnapshot()).isZero();
             assertThat(after.stats().lastSnapshotAt()).isNotNull();

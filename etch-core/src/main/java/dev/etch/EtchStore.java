@@ -309,13 +309,14 @@ public interface EtchStore<T> extends AutoCloseable {
         }
 
         /**
-         * Receives commit, fsync and snapshot timings, for metrics; default none.
+         * Adds a listener for commit, fsync and snapshot timings, for metrics. Listeners add
+         * up: every listener added receives every event, in the order they were added.
          *
          * @param listener the listener
          * @return this builder
          */
         public Builder<T> listener(EtchListener listener) {
-            options.listener = Objects.requireNonNull(listener, "listener");
+            options.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

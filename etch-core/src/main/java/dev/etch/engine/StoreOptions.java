@@ -49,8 +49,8 @@ public record StoreOptions<T>(
         public long snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
         /** See {@link StoreOptions#snapshotLogSize()}. */
         public long snapshotLogSize = DEFAULT_SNAPSHOT_LOG_SIZE;
-        /** See {@link StoreOptions#listener()}. */
-        public EtchListener listener = EtchListener.NONE;
+        /** The listeners added, combined into {@link StoreOptions#listener()}. */
+        public final java.util.List<EtchListener> listeners = new java.util.ArrayList<>();
         /** See {@link StoreOptions#valueCodec()}; {@code null} until set, then the default. */
         public ValueCodec valueCodec;
         /** See {@link StoreOptions#strictRecovery()}. */
@@ -72,7 +72,8 @@ public record StoreOptions<T>(
          */
         public StoreOptions<T> freeze() {
             return new StoreOptions<>(stateType, Optional.ofNullable(directory), flushPolicy, snapshotEvery,
-                    snapshotLogSize, valueCodec != null ? valueCodec : ValueCodec.jackson(), strictRecovery, listener);
+                    snapshotLogSize, valueCodec != null ? valueCodec : ValueCodec.jackson(), strictRecovery,
+                    Listeners.of(listeners));
         }
     }
 }

@@ -65,11 +65,8 @@ final class EtchStoreFactory {
         } catch (IllegalArgumentException e) {
             throw new EtchStoreOpenException(name, prefix + ".snapshot.log-size", e.getMessage(), e);
         }
-        EtchListener listener = CompositeEtchListener.of(
-                listenerFactories.orderedStream().map(factory -> factory.listenerFor(name)).toList());
-        if (listener != EtchListener.NONE) {
-            builder.listener(listener);
-        }
+        listenerFactories.orderedStream().map(factory -> factory.listenerFor(name))
+                .filter(listener -> listener != EtchListener.NONE).forEach(builder::listener);
         List<EtchStoreCustomizer> ordered = customizers.orderedStream().toList();
         for (EtchStoreCustomizer customizer : ordered) {
             try {

@@ -1,0 +1,120 @@
+package dev.etch.bench;
+
+import dev.etch.EtchCollection;
+import dev.etch.EtchStore;
+import dev.etch.spring.EtchTransactional;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The cost of {@code @EtchTransactional} (issue 5: at most 1.3 times a direct
+ * {@code store.write}): the same single-record write through a transactional Spring bean and
+ * directly on the store bean, under {@code FlushPolicy.none()} so the disk does not hide it.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
+public class EtchTransactionalBenchmark {
+
+    /** One collection of counters. */
+    public record Counters(@EtchCollection(0) Map<String, Long> counters) {}
+
+    /** A service whose method is one Etch transaction. */
+    public static class Writer {
+        private final EtchStore<Counters> store;
+
+        /**
+         * Creates the service.
+         *
+         * @param store the store bean
+         */
+        public Writer(EtchStore<Counters> store) {
+            this.store = store;
+        }
+
+        /**
+         * Writes one counter in its own transaction.
+         *
+         * @param key the counter
+         * @param value its value
+         */
+        @EtchTransactional
+        public void put(String key, long value) {
+            store.write(c -> c.counters().put(key, value));
+        }
+    }
+
+    /** The application: auto-configuration plus the service. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    public static class App {
+        @Bean
+        Writer writer(EtchStore<Counters> counters) {
+            return new Writer(counters);
+        }
+    }
+
+    private Path directory;
+    private ConfigurableApplicationContext context;
+    private EtchStore<Counters> store;
+    private Writer writer;
+    private long next;
+
+    /** Starts the application on a temporary directory. */
+    @Setup(Level.Trial)
+    @SuppressWarnings("unchecked")
+    public void open() {
+        directory = TempDirs.create("etch-tx-bench-");
+        context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).logStartupInfo(false)
+                .properties("spring.main.banner-mode=off", "logging.level.root=warn",
+                        "etch.stores.counters.state=" + Counters.class.getName(),
+                        "etch.stores.counters.directory=" + directory,
+                        "etch.stores.counters.flush.policy=none")
+                .run();
+        store = context.getBean("counters", EtchStore.class);
+        writer = context.getBean(Writer.class);
+    }
+
+    /** Stops the application and removes the directory. */
+    @TearDown(Level.Trial)
+    public void close() {
+        context.close();
+        TempDirs.delete(directory);
+    }
+
+    /** The baseline: {@code store.write} on the store bean. */
+    @Benchmark
+    public void directWrite() {
+        long value = next++;
+        store.write(c -> c.counters().put("k" + (value & 1023), value));
+    }
+
+    /** The same write inside an {@code @EtchTransactional} method. */
+    @Benchmark
+    public void etchTransactionalWrite() {
+        long value = next++;
+        writer.put("k" + (value & 1023), value);
+    }
+}

@@ -11,25 +11,11 @@ import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
 import dev.etch.Library;
 import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The disk fills up while the log is appended to. */
-class AppendFaultTest {
-
-    @TempDir
-    Path tempDir;
-    Path dir;
-    FaultyFileSystem disk;
-
-    @BeforeEach
-    void wrap() {
-        dir = FaultyFileSystem.wrap(tempDir).resolve("store");
-        disk = FaultyFileSystem.of(dir);
-    }
+class AppendFaultTest extends OnAFaultyDisk {
 
     @ParameterizedTest
     @MethodSource("dev.etch.faults.TestStores#policies")

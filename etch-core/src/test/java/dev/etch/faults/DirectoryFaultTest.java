@@ -11,23 +11,14 @@ import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
 import dev.etch.Library;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The data directory cannot be created, written or started: open fails, naming the path. */
-class DirectoryFaultTest {
+class DirectoryFaultTest extends OnAFaultyDisk {
 
-    @TempDir
-    Path tempDir;
-    Path dir;
-    FaultyFileSystem disk;
-
-    @BeforeEach
-    void wrap() {
-        dir = FaultyFileSystem.wrap(tempDir).resolve("parent/store");
-        disk = FaultyFileSystem.of(dir);
+    @Override
+    String storePath() {
+        return "parent/store";
     }
 
     @Test

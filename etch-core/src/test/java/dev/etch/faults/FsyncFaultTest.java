@@ -12,7 +12,6 @@ import dev.etch.FlushPolicy;
 import dev.etch.Library;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +22,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,18 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fsync of the log fails. Every fault here also drops what was written since the last good
  * fsync, as the kernel may after a writeback error, so only what the store writes again survives.
  */
-class FsyncFaultTest {
-
-    @TempDir
-    Path tempDir;
-    Path dir;
-    FaultyFileSystem disk;
-
-    @BeforeEach
-    void wrap() {
-        dir = FaultyFileSystem.wrap(tempDir).resolve("store");
-        disk = FaultyFileSystem.of(dir);
-    }
+class FsyncFaultTest extends OnAFaultyDisk {
 
     // ------------------------------------------------------------ immediate
 

@@ -18,25 +18,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Writing a snapshot, renaming it into place, or starting the next log segment fails. */
-class SnapshotFaultTest {
-
-    @TempDir
-    Path tempDir;
-    Path dir;
-    FaultyFileSystem disk;
-
-    @BeforeEach
-    void wrap() {
-        dir = FaultyFileSystem.wrap(tempDir).resolve("store");
-        disk = FaultyFileSystem.of(dir);
-    }
+class SnapshotFaultTest extends OnAFaultyDisk {
 
     @ParameterizedTest
     @MethodSource("dev.etch.faults.TestStores#policies")

@@ -1,0 +1,2 @@
+/** Auto-configuration of the {@code etch} actuator endpoint. */
+package dev.etch.spring.autoconfigure.endpoint;

@@ -1,0 +1,2 @@
+/** Auto-configuration of the Etch health contributor. */
+package dev.etch.spring.autoconfigure.health;

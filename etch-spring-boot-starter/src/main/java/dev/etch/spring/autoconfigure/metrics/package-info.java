@@ -1,0 +1,2 @@
+/** Auto-configuration of Etch's Micrometer meters. */
+package dev.etch.spring.autoconfigure.metrics;

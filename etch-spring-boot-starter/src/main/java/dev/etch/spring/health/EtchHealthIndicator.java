@@ -1,0 +1,68 @@
+package dev.etch.spring.health;
+
+import dev.etch.EtchStats;
+import dev.etch.EtchStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The health of one Etch store.
+ *
+ * <ul>
+ *   <li>{@code UP} while its log accepts writes and its disk has at least the threshold free,
+ *       with details {@code directory}, {@code logBytes}, {@code entriesSinceSnapshot},
+ *       {@code lastSnapshotAt} ("none" before the first snapshot), {@code freeDiskBytes} and
+ *       {@code freeDiskThresholdBytes} (the last two only for a store with a directory).</li>
+ *   <li>{@code DOWN} with an {@code error} detail while the last log write or fsync has
+ *       failed and not been overcome ({@link EtchStats#lastFlushError()}).</li>
+ *   <li>{@code DOWN} when the free space of the directory's file system is below the
+ *       threshold: snapshots and the log would soon fail.</li>
+ *   <li>{@code DOWN} with the exception when the stats cannot be read (for example, the
+ *       store is closed).</li>
+ * </ul>
+ */
+public class EtchHealthIndicator extends AbstractHealthIndicator {
+
+    private final EtchStore<?> store;
+    private final DataSize freeDiskThreshold;
+
+    /**
+     * Creates the indicator of a store.
+     *
+     * @param store the store
+     * @param freeDiskThreshold the free space below which the store is reported down
+     */
+    public EtchHealthIndicator(EtchStore<?> store, DataSize freeDiskThreshold) {
+        super("Etch health check failed");
+        this.store = Objects.requireNonNull(store, "store");
+        this.freeDiskThreshold = Objects.requireNonNull(freeDiskThreshold, "freeDiskThreshold");
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) throws Exception {
+        EtchStats stats = store.stats();
+        Optional<Path> directory = store.directory();
+        builder.withDetail("directory", directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("in memory"))
+                .withDetail("logBytes", stats.logBytes())
+                .withDetail("entriesSinceSnapshot", stats.entriesSinceSnapshot())
+                .withDetail("lastSnapshotAt", stats.lastSnapshotAt().map(Object::toString).orElse("none"));
+        boolean diskLow = false;
+        if (directory.isPresent()) {
+            long free = Files.getFileStore(directory.get()).getUsableSpace();
+            builder.withDetail("freeDiskBytes", free).withDetail("freeDiskThresholdBytes", freeDiskThreshold.toBytes());
+            diskLow = free < freeDiskThreshold.toBytes();
+        }
+        if (stats.lastFlushError().isPresent()) {
+            builder.down(stats.lastFlushError().get());
+        } else if (diskLow) {
+            builder.down().withDetail("reason", "free disk space is below the threshold");
+        } else {
+            builder.up();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Micrometer meters of an Etch store, without their Spring wiring. */
+package dev.etch.spring.metrics;

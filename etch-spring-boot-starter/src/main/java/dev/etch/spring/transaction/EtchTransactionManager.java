@@ -1,0 +1,245 @@
+package dev.etch.spring.transaction;
+
+import dev.etch.EtchException;
+import dev.etch.EtchStorageException;
+import dev.etch.EtchStore;
+import dev.etch.EtchTransaction;
+import java.util.Objects;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.InvalidTimeoutException;
+import org.springframework.transaction.NestedTransactionNotSupportedException;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.TransactionSuspensionNotSupportedException;
+import org.springframework.transaction.UnexpectedRollbackException;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.ResourceTransactionManager;
+import org.springframework.transaction.support.SmartTransactionObject;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The {@link org.springframework.transaction.PlatformTransactionManager} of one Etch store:
+ * a Spring transaction is one {@link EtchTransaction} ({@link EtchStore#begin()}), so
+ * {@code @EtchTransactional}, {@code @Transactional("<store>TransactionManager")} and
+ * {@code TransactionTemplate} all get the store's semantics.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>A read-write transaction holds the store's writer lock from begin to commit or
+ *       rollback; writes on the same thread join it and {@code read()} sees them.</li>
+ *   <li>{@code commit} returns once the store acknowledged the commit under its flush
+ *       policy, so {@code afterCommit} synchronizations run only after that.</li>
+ *   <li>A read-only transaction takes no lock. It pins the snapshot current at begin: through
+ *       a {@link TransactionAwareEtchStore} (what the starter's store beans are), every
+ *       {@code read()} in the transaction returns it and writes fail.</li>
+ *   <li>Every isolation level is accepted: write transactions are serializable (one writer
+ *       at a time), which is at least as strong as any level asked for.</li>
+ * </ul>
+ *
+ * <h2>Failures</h2>
+ * <ul>
+ *   <li>{@code REQUIRES_NEW} and {@code NOT_SUPPORTED} inside a transaction of the same store
+ *       fail with {@link TransactionSuspensionNotSupportedException}, {@code NESTED} with
+ *       {@link NestedTransactionNotSupportedException}: the one writer cannot start a second
+ *       transaction, and the store has no savepoints.</li>
+ *   <li>A timeout fails with {@link InvalidTimeoutException}: the writer lock wait cannot be
+ *       bounded.</li>
+ *   <li>A read-write participant inside a read-only transaction fails with
+ *       {@link org.springframework.transaction.IllegalTransactionStateException}.</li>
+ *   <li>A log failure at commit is a {@link TransactionSystemException} whose cause is the
+ *       {@link EtchStorageException}; nothing was applied. A commit refused because a joined
+ *       write failed is an {@link UnexpectedRollbackException}.</li>
+ * </ul>
+ */
+public class EtchTransactionManager extends AbstractPlatformTransactionManager implements ResourceTransactionManager {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Suffix of the bean name of a store's transaction manager: {@code <store>TransactionManager}. */
+    public static final String BEAN_NAME_SUFFIX = "TransactionManager";
+
+    private final String storeName;
+    private final transient EtchStore<?> store;
+
+    /**
+     * Creates the transaction manager of a store.
+     *
+     * @param storeName the store name, used in messages
+     * @param store the store; transactions are bound to this object, so pass the bean the
+     *     application uses (for read-only pinning, a {@link TransactionAwareEtchStore})
+     */
+    public EtchTransactionManager(String storeName, EtchStore<?> store) {
+        this.storeName = Objects.requireNonNull(storeName, "storeName");
+        this.store = Objects.requireNonNull(store, "store");
+        // NESTED must reach doBegin so that it fails with an Etch-specific message rather
+        // than the generic advice to set nestedTransactionAllowed.
+        setNestedTransactionAllowed(true);
+        setValidateExistingTransaction(true);
+    }
+
+    /**
+     * The bean name the starter gives to the transaction manager of a store.
+     *
+     * @param storeName the store name
+     * @return {@code <storeName>TransactionManager}
+     */
+    public static String beanName(String storeName) {
+        return storeName + BEAN_NAME_SUFFIX;
+    }
+
+    /**
+     * The name of the store this manager runs transactions on.
+     *
+     * @return the store name
+     */
+    public String getStoreName() {
+        return storeName;
+    }
+
+    /**
+     * The store this manager runs transactions on; it is also the key of the transaction
+     * resource in {@link TransactionSynchronizationManager}.
+     *
+     * @return the store
+     */
+    @Override
+    public EtchStore<?> getResourceFactory() {
+        return store;
+    }
+
+    @Override
+    protected Object doGetTransaction() {
+        return new EtchTransactionObject((EtchTransactionHolder) TransactionSynchronizationManager.getResource(store));
+    }
+
+    @Override
+    protected boolean isExistingTransaction(Object transaction) {
+        return ((EtchTransactionObject) transaction).holder != null;
+    }
+
+    @Override
+    protected boolean useSavepointForNestedTransaction() {
+        return false;
+    }
+
+    @Override
+    protected void doBegin(Object transaction, TransactionDefinition definition) {
+        EtchTransactionObject txObject = (EtchTransactionObject) transaction;
+        if (txObject.holder != null) {
+            throw new NestedTransactionNotSupportedException("Etch store '" + storeName + "' cannot run a NESTED"
+                    + " transaction inside its current one: a store has no savepoints. Use REQUIRED to join the"
+                    + " current transaction.");
+        }
+        int timeout = determineTimeout(definition);
+        if (timeout != TransactionDefinition.TIMEOUT_DEFAULT) {
+            throw new InvalidTimeoutException("Etch store '" + storeName + "' does not support transaction"
+                    + " timeouts (the wait for its writer lock cannot be bounded); remove the timeout.", timeout);
+        }
+        EtchTransactionHolder holder;
+        if (definition.isReadOnly()) {
+            holder = EtchTransactionHolder.readOnly(store.read());
+        } else {
+            holder = EtchTransactionHolder.readWrite(beginStoreTransaction());
+        }
+        txObject.holder = holder;
+        TransactionSynchronizationManager.bindResource(store, holder);
+        if (definition.isReadOnly() && store instanceof TransactionAwareEtchStore<?> aware) {
+            aware.readOnlyTransactionStarted();
+        }
+    }
+
+    private EtchTransaction<?> beginStoreTransaction() {
+        try {
+            return store.begin();
+        } catch (IllegalStateException e) {
+            throw new CannotCreateTransactionException("Cannot start a Spring transaction on Etch store '" + storeName
+                    + "': this thread is already inside a transaction of the store that Spring does not manage (a"
+                    + " store.write(...) lambda or store.begin()). Call the transactional method outside it, or"
+                    + " make the outer code @EtchTransactional so the inner method joins.", e);
+        } catch (EtchException e) {
+            throw new CannotCreateTransactionException("Cannot start a transaction on Etch store '" + storeName
+                    + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void doCommit(DefaultTransactionStatus status) {
+        EtchTransactionHolder holder = ((EtchTransactionObject) status.getTransaction()).holder;
+        if (holder.transaction() == null) {
+            return;
+        }
+        try {
+            holder.transaction().commit();
+        } catch (EtchStorageException e) {
+            throw new TransactionSystemException("Could not commit the transaction on Etch store '" + storeName
+                    + "': the log could not be written or synced, nothing was applied", e);
+        } catch (EtchException e) {
+            throw new UnexpectedRollbackException("The transaction on Etch store '" + storeName
+                    + "' was rolled back instead of committed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void doRollback(DefaultTransactionStatus status) {
+        EtchTransactionHolder holder = ((EtchTransactionObject) status.getTransaction()).holder;
+        if (holder.transaction() != null) {
+            holder.transaction().rollback();
+        }
+    }
+
+    @Override
+    protected void doSetRollbackOnly(DefaultTransactionStatus status) {
+        ((EtchTransactionObject) status.getTransaction()).holder.setRollbackOnly();
+    }
+
+    @Override
+    protected Object doSuspend(Object transaction) {
+        throw new TransactionSuspensionNotSupportedException("Etch store '" + storeName + "' cannot suspend its"
+                + " current transaction for REQUIRES_NEW or NOT_SUPPORTED: the transaction holds the store's only"
+                + " writer lock, so a second transaction on this thread would wait for itself. Use REQUIRED to"
+                + " join the current transaction, or run the work after it ends.");
+    }
+
+    @Override
+    protected void doCleanupAfterCompletion(Object transaction) {
+        EtchTransactionObject txObject = (EtchTransactionObject) transaction;
+        TransactionSynchronizationManager.unbindResourceIfPossible(store);
+        EtchTransactionHolder holder = txObject.holder;
+        if (holder != null) {
+            if (holder.transaction() != null) {
+                // Releases the writer lock if a commit or rollback never ran (for example, a
+                // synchronization failed before completion); does nothing otherwise.
+                holder.transaction().close();
+            } else if (store instanceof TransactionAwareEtchStore<?> aware) {
+                aware.readOnlyTransactionEnded();
+            }
+        }
+        txObject.holder = null;
+    }
+
+    @Override
+    public String toString() {
+        return "EtchTransactionManager[" + storeName + "]";
+    }
+
+    /** The per-call transaction object: the holder bound to the thread, if any. */
+    private static final class EtchTransactionObject implements SmartTransactionObject {
+
+        EtchTransactionHolder holder;
+
+        EtchTransactionObject(EtchTransactionHolder holder) {
+            this.holder = holder;
+        }
+
+        @Override
+        public boolean isRollbackOnly() {
+            return holder != null && holder.isRollbackOnly();
+        }
+
+        @Override
+        public void flush() {
+            // Commits are flushed by the store itself according to its policy.
+        }
+    }
+}

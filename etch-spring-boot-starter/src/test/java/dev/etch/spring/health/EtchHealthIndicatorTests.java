@@ -1,0 +1,69 @@
+package dev.etch.spring.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+import dev.etch.EtchStats;
+import dev.etch.EtchStorageException;
+import dev.etch.EtchStore;
+import dev.etch.spring.Library;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.util.unit.DataSize;
+
+class EtchHealthIndicatorTests {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void upWithDetails() {
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            store.write(lib -> lib.books().put("isbn-1", new Library.Book("Dune", "Herbert", 1965)));
+            Health health = new EtchHealthIndicator(store, DataSize.ofMegabytes(1)).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("directory", dir.toAbsolutePath().normalize().toString())
+                    .containsEntry("entriesSinceSnapshot", 1L).containsEntry("lastSnapshotAt", "none")
+                    .containsEntry("freeDiskThresholdBytes", DataSize.ofMegabytes(1).toBytes())
+                    .containsKeys("logBytes", "freeDiskBytes");
+            assertThat((Long) health.getDetails().get("logBytes")).isPositive();
+        }
+    }
+
+    @Test
+    void downWhenFreeDiskIsBelowTheThreshold() {
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            Health health = new EtchHealthIndicator(store, DataSize.ofTerabytes(1_000_000)).health();
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsEntry("reason", "free disk space is below the threshold");
+        }
+    }
+
+    @Test
+    void downAfterAFailedFlush() {
+        @SuppressWarnings("unchecked")
+        EtchStore<Library> store = mock(EtchStore.class);
+        given(store.directory()).willReturn(Optional.of(dir));
+        given(store.stats()).willReturn(new EtchStats(3, List.of(), 100, 3, 2, Optional.empty(),
+                Optional.of(new EtchStorageException("fsync failed on wal.bin", new IOException("EIO")))));
+        Health health = new EtchHealthIndicator(store, DataSize.ofBytes(0)).health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails().get("error").toString()).contains("fsync failed on wal.bin");
+    }
+
+    @Test
+    void inMemoryStoreIsUp() {
+        try (EtchStore<Library> store = EtchStore.inMemory(Library.class)) {
+            Health health = new EtchHealthIndicator(store, DataSize.ofMegabytes(64)).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("directory", "in memory").doesNotContainKey("freeDiskBytes");
+        }
+    }
+}

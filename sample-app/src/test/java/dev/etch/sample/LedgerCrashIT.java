@@ -91,7 +91,8 @@ class LedgerCrashIT {
                 clients.add(client);
             }
             Thread.sleep(ThreadLocalRandom.current().nextLong(300, 2000));
-            app.destroyForcibly();                      // SIGKILL on Unix
+            long acknowledgedBefore = count(transfers, Outcome.ACKNOWLEDGED) + count(deposits, Outcome.ACKNOWLEDGED);
+            app.toHandle().destroyForcibly();           // SIGKILL on Unix
             assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
             kills++;
             stop.set(true);
@@ -99,6 +100,10 @@ class LedgerCrashIT {
                 client.join();
             }
             Ledger onDisk = checkDirectory(data);
+            System.out.printf("kill %d: %d acknowledged before it; on disk %d transfers, %d deposits; "
+                    + "transfers acknowledged %d, refused %d, outcome unknown %d%n", kills, acknowledgedBefore,
+                    onDisk.transfers().size(), onDisk.deposits().size(), count(transfers, Outcome.ACKNOWLEDGED),
+                    count(transfers, Outcome.REFUSED), count(transfers, Outcome.UNKNOWN));
             start(data);
             checkServedState(onDisk);
         }

@@ -256,7 +256,7 @@ class LedgerCrashIT {
                 "-jar", jar.toAbsolutePath().toString(),
                 "--server.port=" + port,
                 "--etch.stores.ledger.directory=" + data,
-                "--etch.stores.ledger.snapshot.every=300",   // snapshots happen mid-run, so kills hit them too
+                "--etch.stores.ledger.snapshot.every=100",   // several snapshots per run, so kills hit them too
                 "--spring.jmx.enabled=false")
                 .directory(temp.toFile())
                 .redirectErrorStream(true)

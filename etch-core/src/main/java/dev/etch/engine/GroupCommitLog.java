@@ -86,6 +86,12 @@ final class GroupCommitLog implements CommitLog {
     private volatile long fsyncs;
     private volatile boolean closed;
     private final Thread background;
+    /**
+     * The background flusher sleeps on this between ticks and is woken by {@link #close}. It is
+     * never interrupted: an interrupt that arrives inside {@code FileChannel.force} closes the
+     * log's channel for every thread, and the final flush of {@code close()} would fail.
+     */
+    private final Object tick = new Object();
 
     GroupCommitLog(WalWriter writer, FlushPolicy policy, long entriesSinceSnapshot, Consumer<Object> onDurable,
             EtchListener listener, String storeName) {
@@ -369,7 +375,12 @@ final class GroupCommitLog implements CommitLog {
         long sleepNanos = interval.toNanos();
         while (!closed) {
             try {
-                Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+                synchronized (tick) {
+                    if (closed) {
+                        return;
+                    }
+                    tick.wait(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -414,7 +425,9 @@ final class GroupCommitLog implements CommitLog {
         }
         closed = true;
         if (background != null) {
-            background.interrupt();
+            synchronized (tick) {
+                tick.notifyAll();
+            }
             try {
                 background.join(10_000);
             } catch (InterruptedException e) {

@@ -219,6 +219,24 @@ class DurableStoreTest {
         assertThat(Files.readAllBytes(dir.resolve("wal.bin"))).isEqualTo(foreign);
     }
 
+    @Test
+    void closingAGroupedStoreWhileItsFlusherSyncsLosesNothing() {
+        // close() used to interrupt the flush thread; an interrupt inside FileChannel.force
+        // closes the log's channel, so the final flush failed and close() threw.
+        for (int round = 0; round < 60; round++) {
+            try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir)
+                    .flushPolicy(FlushPolicy.grouped(java.time.Duration.ofNanos(1))).open()) {
+                for (int i = 0; i < 20; i++) {
+                    String isbn = "r" + round + "-" + i;
+                    store.write(lib -> lib.books().put(isbn, DUNE));
+                }
+            }
+        }
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).hasSize(60 * 20);
+        }
+    }
+
     private static void truncate(Path file, long size) throws IOException {
         try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(size);

@@ -75,7 +75,8 @@ class StoreModelTest {
         }
     }
 
-    private static Consumer<Model> randomStep(Random random) {
+    /** A random change to a state, as a user's transaction would make it; shared with {@link StoreLifecycleModelTest}. */
+    static Consumer<Model> randomStep(Random random) {
         String hk = "k" + random.nextInt(8);
         int tk = random.nextInt(16);
         int n = random.nextInt(100);

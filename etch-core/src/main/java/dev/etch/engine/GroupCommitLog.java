@@ -186,95 +186,102 @@ final class GroupCommitLog implements CommitLog {
      * with higher sequences become durable after the log was cut back.
      */
     private void syncThrough(Commit commit, long sequence, long deadlineNanos) {
-        long target;
-        long targetEnd;
-        WalWriter segment;
-        List<Unsynced> retry;
-        synchronized (monitor) {
-            while (true) {
-                if (commit != null && commit.failure() != null) {
-                    throw new EtchStorageException("Could not fsync " + writer.file() + ": "
-                            + commit.failure().getMessage() + ". The transaction is not durable and was rolled back"
-                            + " (with every commit after the last durable one).", commit.failure());
-                }
-                if (durableSequence >= sequence) {
-                    return;
-                }
-                if (broken) {
-                    throw brokenException();
-                }
-                if (failure != null && publishOnDurable) {
-                    throw new EtchStorageException("Could not fsync " + writer.file() + "; the transaction is not"
-                            + " durable and was rolled back (with every commit after the last durable one).",
-                            failure);
-                }
-                if (!syncing) {
-                    break;
-                }
-                waitOn(deadlineNanos);
-            }
-            syncing = true;
-        }
-        gatherQueuedWriters();
-        synchronized (monitor) {
-            target = appendedSequence;
-            targetEnd = appendedEnd;
-            segment = writer;
-            retry = failure != null && !publishOnDurable ? List.copyOf(unsynced) : List.of();
-        }
-        IOException error = null;
-        long started = System.nanoTime();
+        boolean interrupted = false;
         try {
-            for (Unsynced entry : retry) {
-                segment.rewrite(entry.offset(), entry.bytes());
+            long target;
+            long targetEnd;
+            WalWriter segment;
+            List<Unsynced> retry;
+            synchronized (monitor) {
+                while (true) {
+                    if (commit != null && commit.failure() != null) {
+                        throw new EtchStorageException("Could not fsync " + writer.file() + ": "
+                                + commit.failure().getMessage() + ". The transaction is not durable and was rolled back"
+                                + " (with every commit after the last durable one).", commit.failure());
+                    }
+                    if (durableSequence >= sequence) {
+                        return;
+                    }
+                    if (broken) {
+                        throw brokenException();
+                    }
+                    if (failure != null && publishOnDurable) {
+                        throw new EtchStorageException("Could not fsync " + writer.file() + "; the transaction is not"
+                                + " durable and was rolled back (with every commit after the last durable one).",
+                                failure);
+                    }
+                    if (!syncing) {
+                        break;
+                    }
+                    interrupted |= waitOn(deadlineNanos);
+                }
+                syncing = true;
             }
-            segment.force();
-            fsyncs++;
-        } catch (IOException e) {
-            error = e;
-        }
-        long took = System.nanoTime() - started;
-        lastFsyncNanos = took;
-        if (error == null) {
-            CrashPoint.AFTER_FSYNC.hit();
-        }
-        synchronized (monitor) {
-            syncing = false;
+            gatherQueuedWriters();
+            synchronized (monitor) {
+                target = appendedSequence;
+                targetEnd = appendedEnd;
+                segment = writer;
+                retry = failure != null && !publishOnDurable ? List.copyOf(unsynced) : List.of();
+            }
+            IOException error = null;
+            long started = System.nanoTime();
+            try {
+                for (Unsynced entry : retry) {
+                    segment.rewrite(entry.offset(), entry.bytes());
+                }
+                segment.force();
+                fsyncs++;
+            } catch (IOException e) {
+                error = e;
+            }
+            long took = System.nanoTime() - started;
+            lastFsyncNanos = took;
             if (error == null) {
-                notify(() -> listener.synced(Duration.ofNanos(took), target - durableSequence));
-                durableSequence = target;
-                durableEnd = targetEnd;
-                while (!unsynced.isEmpty() && unsynced.peekFirst().offset() < targetEnd) {
-                    unsyncedBytes -= unsynced.pollFirst().bytes().length;
-                }
-                if (!publishOnDurable) {
-                    failure = null;
-                }
-                Object newest = null;
-                while (!pending.isEmpty() && pending.peekFirst().sequence() <= target) {
-                    newest = pending.pollFirst().state();
-                }
-                if (newest != null) {
-                    onDurable.accept(newest);
-                }
-            } else {
-                failure = error;
-                for (Commit abandoned : pending) {
-                    abandoned.fail(error);
-                }
-                pending.clear();
-                log.error("fsync of {} failed; commits after offset {} are not durable", writer.file(), durableEnd,
-                        error);
-                IOException failed = error;
-                notify(() -> listener.logFailed(failed));
+                CrashPoint.AFTER_FSYNC.hit();
             }
-            monitor.notifyAll();
-        }
-        if (error != null) {
-            throw new EtchStorageException("Could not fsync " + writer.file() + ": " + error.getMessage()
-                    + (publishOnDurable ? ". The transaction is not durable and was rolled back (with every commit"
-                            + " after the last durable one)." : ". Acknowledged writes are not yet durable; the sync"
-                            + " is retried."), error);
+            synchronized (monitor) {
+                syncing = false;
+                if (error == null) {
+                    notify(() -> listener.synced(Duration.ofNanos(took), target - durableSequence));
+                    durableSequence = target;
+                    durableEnd = targetEnd;
+                    while (!unsynced.isEmpty() && unsynced.peekFirst().offset() < targetEnd) {
+                        unsyncedBytes -= unsynced.pollFirst().bytes().length;
+                    }
+                    if (!publishOnDurable) {
+                        failure = null;
+                    }
+                    Object newest = null;
+                    while (!pending.isEmpty() && pending.peekFirst().sequence() <= target) {
+                        newest = pending.pollFirst().state();
+                    }
+                    if (newest != null) {
+                        onDurable.accept(newest);
+                    }
+                } else {
+                    failure = error;
+                    for (Commit abandoned : pending) {
+                        abandoned.fail(error);
+                    }
+                    pending.clear();
+                    log.error("fsync of {} failed; commits after offset {} are not durable", writer.file(), durableEnd,
+                            error);
+                    IOException failed = error;
+                    notify(() -> listener.logFailed(failed));
+                }
+                monitor.notifyAll();
+            }
+            if (error != null) {
+                throw new EtchStorageException("Could not fsync " + writer.file() + ": " + error.getMessage()
+                        + (publishOnDurable ? ". The transaction is not durable and was rolled back (with every commit"
+                                + " after the last durable one)." : ". Acknowledged writes are not yet durable; the sync"
+                                + " is retried."), error);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -311,20 +318,27 @@ final class GroupCommitLog implements CommitLog {
         }
     }
 
-    private void waitOn(long deadlineNanos) {
+    /**
+     * Waits on the monitor until notified or the deadline. Not interruptible: a commit that is
+     * in the log becomes durable (or fails) whatever happens to the thread waiting for it, so
+     * the wait goes on and the interrupt is handed back by the caller afterwards.
+     *
+     * @return whether the thread was interrupted meanwhile
+     */
+    private boolean waitOn(long deadlineNanos) {
         try {
             if (deadlineNanos == Long.MAX_VALUE) {
                 monitor.wait();
-                return;
+                return false;
             }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 throw new EtchStorageException("Timed out waiting for the log " + writer.file() + " to sync.", null);
             }
             monitor.wait(remaining / 1_000_000, (int) (remaining % 1_000_000));
+            return false;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EtchStorageException("Interrupted while waiting for the log " + writer.file() + " to sync.", e);
+            return true;
         }
     }
 
@@ -340,8 +354,12 @@ final class GroupCommitLog implements CommitLog {
             if (!publishOnDurable || failure == null || broken) {
                 return false;
             }
+            boolean interrupted = false;
             while (syncing) {
-                waitOn(Long.MAX_VALUE);
+                interrupted |= waitOn(Long.MAX_VALUE);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             // A commit whose append raced with the failed fsync was queued after the failure
             // failed the queue; it is built on the discarded commits and its bytes are cut off
@@ -378,8 +396,12 @@ final class GroupCommitLog implements CommitLog {
         flush(Duration.ofSeconds(30));
         WalWriter previous;
         synchronized (monitor) {
+            boolean interrupted = false;
             while (syncing) {
-                waitOn(Long.MAX_VALUE);
+                interrupted |= waitOn(Long.MAX_VALUE);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             previous = writer;
             writer = next;

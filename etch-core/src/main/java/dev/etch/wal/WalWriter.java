@@ -3,6 +3,7 @@ package dev.etch.wal;
 import dev.etch.codec.postcard.PostcardOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +17,19 @@ import java.nio.file.StandardOpenOption;
  * another thread at the same moment, which is what lets writers queue up behind an fsync in
  * progress. Appends use positional writes at {@link #end()}, which after an open is the log's
  * valid end, never the old end of a damaged file.
+ *
+ * <p>Interrupts: a {@link FileChannel} is closed, for every thread, when a thread blocked in it
+ * is interrupted. An application thread interrupted inside a write (a request timeout, an
+ * executor shut down) must not break the store, so every operation that finds the channel
+ * closed by someone else's interrupt reopens it and retries: positional writes and fsyncs
+ * are idempotent. The interrupted thread's interrupt status is restored afterwards.
  */
 public final class WalWriter implements AutoCloseable {
 
     private final Path file;
-    private final FileChannel channel;
+    /** Replaced only by {@link #reopen} after another thread's interrupt closed it. */
+    private volatile FileChannel channel;
+    private volatile boolean closed;
     /** Offset of the next append. Written only by the appending thread. */
     private volatile long end;
 
@@ -96,11 +105,14 @@ public final class WalWriter implements AutoCloseable {
     public long append(PostcardOutput entries) throws AppendFailedException {
         long start = end;
         try {
-            writeFully(channel, entries.asByteBuffer(), start);
+            io(channel -> {
+                writeFully(channel, entries.asByteBuffer(), start);
+                return null;
+            });
         } catch (IOException e) {
             boolean intact;
             try {
-                channel.truncate(start);
+                io(channel -> channel.truncate(start));
                 intact = true;
             } catch (IOException second) {
                 e.addSuppressed(second);
@@ -121,7 +133,10 @@ public final class WalWriter implements AutoCloseable {
      * @throws IOException if the write fails
      */
     public void rewrite(long offset, byte[] bytes) throws IOException {
-        writeFully(channel, ByteBuffer.wrap(bytes), offset);
+        io(channel -> {
+            writeFully(channel, ByteBuffer.wrap(bytes), offset);
+            return null;
+        });
     }
 
     /**
@@ -130,7 +145,10 @@ public final class WalWriter implements AutoCloseable {
      * @throws IOException if the operating system reports a failure
      */
     public void force() throws IOException {
-        channel.force(false);
+        io(channel -> {
+            channel.force(false);
+            return null;
+        });
     }
 
     /**
@@ -141,9 +159,46 @@ public final class WalWriter implements AutoCloseable {
      * @throws IOException if the truncation or the sync fails
      */
     public void truncate(long offset) throws IOException {
-        channel.truncate(offset);
-        channel.force(true);
+        io(channel -> {
+            channel.truncate(offset);
+            channel.force(true);
+            return null;
+        });
         end = offset;
+    }
+
+    /** One operation on the channel, retried on a reopened channel after an interrupt closed it. */
+    private interface ChannelOperation<R> {
+        R run(FileChannel channel) throws IOException;
+    }
+
+    private <R> R io(ChannelOperation<R> operation) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                FileChannel current = channel;
+                try {
+                    return operation.run(current);
+                } catch (ClosedChannelException e) {
+                    if (closed) {
+                        throw e;
+                    }
+                    // Clear our own interrupt (if it was ours) so the retry is not closed again.
+                    interrupted |= Thread.interrupted();
+                    reopen(current);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized void reopen(FileChannel broken) throws IOException {
+        if (channel == broken && !closed) {
+            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        }
     }
 
     /**
@@ -165,7 +220,8 @@ public final class WalWriter implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        closed = true;
         channel.close();
     }
 

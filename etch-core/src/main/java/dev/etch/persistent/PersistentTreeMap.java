@@ -56,7 +56,7 @@ public final class PersistentTreeMap<K, V> extends ImmutableMapBase<K, V> implem
     }
 
     static final class Op {
-        final Object owner;
+        Object owner;
         Object old;
         boolean sizeChanged;
         Node splitRight;
@@ -64,6 +64,16 @@ public final class PersistentTreeMap<K, V> extends ImmutableMapBase<K, V> implem
 
         Op(Object owner) {
             this.owner = owner;
+        }
+
+        /** Readies a builder's reused Op for the next update. */
+        Op reset(Object newOwner) {
+            owner = newOwner;
+            old = null;
+            sizeChanged = false;
+            splitRight = null;
+            splitKey = null;
+            return this;
         }
 
         Node update(Node n, Object[] keys, Object[] vals) {
@@ -701,6 +711,7 @@ public final class PersistentTreeMap<K, V> extends ImmutableMapBase<K, V> implem
         private int height;
         private int size;
         private Object owner = new Object();
+        private final Op op = new Op(null);
 
         TreeBuilder(PersistentTreeMap<K, V> map) {
             this.cmp = map.cmp;
@@ -714,7 +725,7 @@ public final class PersistentTreeMap<K, V> extends ImmutableMapBase<K, V> implem
         public V put(K key, V value) {
             Objects.requireNonNull(key, NULL_KEY);
             Objects.requireNonNull(value, NULL_VALUE);
-            Op op = new Op(owner);
+            Op op = this.op.reset(owner);
             Node r = insert(root, height, key, value, op, cmp);
             if (op.splitRight != null) {
                 r = new Node(new Object[] {op.splitKey}, new Object[] {r, op.splitRight}, owner);
@@ -724,14 +735,16 @@ public final class PersistentTreeMap<K, V> extends ImmutableMapBase<K, V> implem
             if (op.sizeChanged) {
                 size++;
             }
-            return (V) op.old;
+            V old = (V) op.old;
+            op.reset(null);
+            return old;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public V remove(Object key) {
             Objects.requireNonNull(key, NULL_KEY);
-            Op op = new Op(owner);
+            Op op = this.op.reset(owner);
             Node r = delete(root, height, key, op, cmp);
             if (height > 0 && r.vals.length == 1) {
                 r = (Node) r.vals[0];
@@ -741,7 +754,9 @@ public final class PersistentTreeMap<K, V> extends ImmutableMapBase<K, V> implem
             if (op.sizeChanged) {
                 size--;
             }
-            return (V) op.old;
+            V old = (V) op.old;
+            op.old = null;
+            return old;
         }
 
         @Override

@@ -24,6 +24,11 @@ public final class GetCpuTimeCheck {
 
     private GetCpuTimeCheck() {}
 
+    /**
+     * Prints get rates per CPU-second for four rounds.
+     *
+     * @param args optional entry count (default 1,000)
+     */
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Random rnd = new Random(42);

@@ -36,6 +36,7 @@ public class BuilderReplayBenchmark {
     boolean[] deletes;
     Integer[] values;
 
+    /** Generates the operations once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
         Random rnd = new Random(7);
@@ -65,12 +66,14 @@ public class BuilderReplayBenchmark {
         return b.build();
     }
 
+    /** Replays the operations into an empty PersistentHashMap builder. */
     @Benchmark
     @OperationsPerInvocation(OPS)
     public Object persistentHashMapReplay() {
         return replay(PersistentHashMap.empty());
     }
 
+    /** Replays the operations into an empty PersistentTreeMap builder. */
     @Benchmark
     @OperationsPerInvocation(OPS)
     public Object persistentTreeMapReplay() {

@@ -21,6 +21,11 @@ public final class HeapFootprint {
 
     private HeapFootprint() {}
 
+    /**
+     * Prints the footprints; needs -Djol.magicFieldOffset=true on JDK 17 (records).
+     *
+     * @param args optional record count (default 1,000,000)
+     */
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         Random rnd = new Random(1);

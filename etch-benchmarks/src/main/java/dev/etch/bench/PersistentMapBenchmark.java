@@ -50,9 +50,11 @@ public class PersistentMapBenchmark {
     /** Maps of one size, built once, shared by all threads. */
     @State(Scope.Benchmark)
     public static class Maps extends MapsBase {
+        /** Number of entries. */
         @Param({"1000", "1000000"})
         public int size;
 
+        /** Builds the maps of {@link #size} entries. */
         @Setup(Level.Trial)
         public void setUp() {
             build(this, size);
@@ -62,6 +64,7 @@ public class PersistentMapBenchmark {
     /** The 1,000-entry maps, for the two-thread variants. */
     @State(Scope.Benchmark)
     public static class SmallMaps extends MapsBase {
+        /** Builds the maps of 1,000 entries. */
         @Setup(Level.Trial)
         public void setUp() {
             build(this, 1000);
@@ -105,65 +108,77 @@ public class PersistentMapBenchmark {
         }
     }
 
+    /** One get of a present key in the map the name says. */
     @Benchmark
     public Object hashMapGet(Maps m, Cursor c) {
         return m.hashMap.get(c.next(m.probes));
     }
 
+    /** One get of a present key in the map the name says. */
     @Benchmark
     public Object persistentHashMapGet(Maps m, Cursor c) {
         return m.persistentHashMap.get(c.next(m.probes));
     }
 
+    /** One get of a present key in the map the name says. */
     @Benchmark
     public Object treeMapGet(Maps m, Cursor c) {
         return m.treeMap.get(c.next(m.probes));
     }
 
+    /** One get of a present key in the map the name says. */
     @Benchmark
     public Object persistentTreeMapGet(Maps m, Cursor c) {
         return m.persistentTreeMap.get(c.next(m.probes));
     }
 
+    /** One get of a present key, two threads reading the 1,000-entry map at once. */
     @Benchmark
     @Threads(2)
     public Object hashMapGet2Threads(SmallMaps m, Cursor c) {
         return m.hashMap.get(c.next(m.probes));
     }
 
+    /** One get of a present key, two threads reading the 1,000-entry map at once. */
     @Benchmark
     @Threads(2)
     public Object persistentHashMapGet2Threads(SmallMaps m, Cursor c) {
         return m.persistentHashMap.get(c.next(m.probes));
     }
 
+    /** One get of a present key, two threads reading the 1,000-entry map at once. */
     @Benchmark
     @Threads(2)
     public Object treeMapGet2Threads(SmallMaps m, Cursor c) {
         return m.treeMap.get(c.next(m.probes));
     }
 
+    /** One get of a present key, two threads reading the 1,000-entry map at once. */
     @Benchmark
     @Threads(2)
     public Object persistentTreeMapGet2Threads(SmallMaps m, Cursor c) {
         return m.persistentTreeMap.get(c.next(m.probes));
     }
 
+    /** One full iteration over the entries of the map the name says. */
     @Benchmark
     public void hashMapIterate(Maps m, Blackhole bh) {
         iterate(m.hashMap, bh);
     }
 
+    /** One full iteration over the entries of the map the name says. */
     @Benchmark
     public void persistentHashMapIterate(Maps m, Blackhole bh) {
         iterate(m.persistentHashMap, bh);
     }
 
+    /** One full iteration over the entries of the map the name says. */
     @Benchmark
     public void treeMapIterate(Maps m, Blackhole bh) {
         iterate(m.treeMap, bh);
     }
 
+    /** One full iteration over the entries of the map the name says. */
     @Benchmark
     public void persistentTreeMapIterate(Maps m, Blackhole bh) {
         iterate(m.persistentTreeMap, bh);

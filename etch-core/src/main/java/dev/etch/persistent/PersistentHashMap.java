@@ -53,12 +53,20 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
 
     /** What an update found, and who may mutate in place. */
     static final class Op {
-        final Object owner;
+        Object owner;
         Object old;
         boolean sizeChanged;
 
         Op(Object owner) {
             this.owner = owner;
+        }
+
+        /** Readies a builder's reused Op for the next update. */
+        Op reset(Object newOwner) {
+            owner = newOwner;
+            old = null;
+            sizeChanged = false;
+            return this;
         }
 
         boolean owns(Node n) {
@@ -505,6 +513,7 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
         private Node root;
         private int size;
         private Object owner = new Object();
+        private final Op op = new Op(null);
 
         HashBuilder(Node root, int size) {
             this.root = root;
@@ -516,24 +525,28 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
         public V put(K key, V value) {
             Objects.requireNonNull(key, NULL_KEY);
             Objects.requireNonNull(value, NULL_VALUE);
-            Op op = new Op(owner);
+            Op op = this.op.reset(owner);
             root = PersistentHashMap.put(root, key, value, key.hashCode(), 0, op);
             if (op.sizeChanged) {
                 size++;
             }
-            return (V) op.old;
+            V old = (V) op.old;
+            op.old = null;
+            return old;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public V remove(Object key) {
             Objects.requireNonNull(key, NULL_KEY);
-            Op op = new Op(owner);
+            Op op = this.op.reset(owner);
             root = PersistentHashMap.remove(root, key, key.hashCode(), 0, op);
             if (op.sizeChanged) {
                 size--;
             }
-            return (V) op.old;
+            V old = (V) op.old;
+            op.old = null;
+            return old;
         }
 
         @Override

@@ -47,12 +47,14 @@ final class GroupCommitLog implements CommitLog {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitLog.class);
     private static final long MAX_GATHER_NANOS = 1_000_000;
     private static final long GATHER_STEP_NANOS = 20_000;
-    /** Acknowledged but unsynced bytes held for retries before writes are refused. */
-    static final long MAX_UNSYNCED_BYTES = 256L << 20;
+    /**
+     * Acknowledged but unsynced bytes held for retries: past it the unsynced policy syncs once,
+     * and, while fsync keeps failing, writes are refused.
+     */
+    static final long MAX_UNSYNCED_BYTES = 64L << 20;
 
     /** The current segment. Replaced only by {@link #rotate}, under the writer lock and the monitor. */
     private volatile WalWriter writer;
-    private final FlushPolicy policy;
     private final boolean publishOnDurable;
     private final Consumer<Object> onDurable;
     private final EtchListener listener;
@@ -100,7 +102,6 @@ final class GroupCommitLog implements CommitLog {
         this.writer = writer;
         this.queuedWriters = queuedWriters;
         this.listener = listener;
-        this.policy = policy;
         this.publishOnDurable = policy instanceof FlushPolicy.Immediate;
         this.onDurable = onDurable;
         this.entriesSinceSnapshot = entriesSinceSnapshot;
@@ -125,9 +126,9 @@ final class GroupCommitLog implements CommitLog {
                     + " built on commits that were not durable and has been discarded. Retry it.", failure);
         }
         if (!publishOnDurable && failure != null && unsyncedBytes() > MAX_UNSYNCED_BYTES) {
-            throw new EtchStorageException("The log " + writer.file() + " has not been synced since "
-                    + unsyncedBytes() + " bytes ago because fsync keeps failing; writes are refused until a sync"
-                    + " succeeds (the acknowledged ones are kept in memory and retried).", failure);
+            throw new EtchStorageException("The log " + writer.file() + " holds " + unsyncedBytes() + " bytes of"
+                    + " acknowledged entries that could not be synced because fsync keeps failing; writes are refused"
+                    + " until a sync succeeds (those entries are kept in memory and retried).", failure);
         }
         buffer.reset();
         WalFormat.appendEntry(ops, buffer);
@@ -145,8 +146,10 @@ final class GroupCommitLog implements CommitLog {
         }
         entriesSinceSnapshot++;
         CrashPoint.AFTER_APPEND.hit();
+        Commit commit;
+        boolean boundUnsynced;
         synchronized (monitor) {
-            Commit commit = new Commit(++appendedSequence, state);
+            commit = new Commit(++appendedSequence, state);
             appendedEnd = end;
             if (publishOnDurable) {
                 pending.addLast(commit);
@@ -154,8 +157,19 @@ final class GroupCommitLog implements CommitLog {
                 unsynced.addLast(new Unsynced(end - buffer.size(), buffer.toByteArray()));
                 unsyncedBytes += buffer.size();
             }
-            return commit;
+            boundUnsynced = !publishOnDurable && failure == null && unsyncedBytes > MAX_UNSYNCED_BYTES;
+            if (!boundUnsynced) {
+                return commit;
+            }
         }
+        // The unsynced policy never syncs on its own; the copies kept for a retry must not grow
+        // without bound, so past the bound it syncs once. More durability than asked for, never less.
+        try {
+            syncThrough(null, commit.sequence(), Long.MAX_VALUE);
+        } catch (EtchStorageException e) {
+            // Acknowledged already; the failure is in lastError() and the next sync retries.
+        }
+        return commit;
     }
 
     @Override

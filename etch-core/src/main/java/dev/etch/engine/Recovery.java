@@ -398,6 +398,9 @@ final class Recovery<T> {
                     + collection.keys().type().getName() + " for " + collection.describe() + ": " + e.getMessage()
                     + ". Was the key type changed? Restore the old key type or migrate the data.", e);
         }
+        // Computed here, on a decoder thread: a String caches its hash, and the single thread
+        // that applies batches to the builders then finds it ready.
+        key.hashCode();
         if (op.isDelete()) {
             return new Decoded(collection, 0, key, null);
         }

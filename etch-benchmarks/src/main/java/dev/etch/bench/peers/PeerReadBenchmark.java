@@ -80,14 +80,16 @@ public class PeerReadBenchmark {
     @State(Scope.Thread)
     public static class Cursor {
         int i;
+        int step;
 
         @Setup(Level.Trial)
         public void setUp(Store s) {
             i = s.threads.getAndIncrement() * (s.size / 2);
+            step = STRIDE % s.size;
         }
 
         int next(int n) {
-            int v = i + STRIDE;
+            int v = i + step;
             if (v >= n) {
                 v -= n;
             }

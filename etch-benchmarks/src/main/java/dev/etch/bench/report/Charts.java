@@ -35,11 +35,11 @@ public final class Charts {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted(Comparator.naturalOrder()).toList();
         }
-        JsonNode reopen = null;
+        List<JsonNode> reopens = new ArrayList<>();
         for (Path f : files) {
             JsonNode root = json.readTree(f.toFile());
             if (root.isObject() && root.has("results")) {
-                reopen = root;
+                reopens.add(root);
                 continue;
             }
             for (JsonNode r : root) {
@@ -75,18 +75,19 @@ public final class Charts {
             List<Bar> bars = rows.stream().map(r -> new Bar(r.system(), r.score())).toList();
             Files.writeString(dir.resolve(file), svg(g.getKey(), rows.get(0).unit() + " (log scale; higher is better)", bars, true));
         }
-        if (reopen != null) {
-            md.append(reopenSection(reopen, dir));
+        for (JsonNode reopen : reopens) {
+            md.append(reopenSection(reopen, dir, reopens.size() > 1));
         }
         Files.writeString(dir.resolve("tables.md"), md.toString());
-        System.out.println("wrote " + dir.resolve("tables.md") + " and " + (groups.size() + (reopen == null ? 0 : 2)) + " charts");
+        System.out.println("wrote " + dir.resolve("tables.md") + " and " + (groups.size() + 2 * reopens.size()) + " charts");
     }
 
-    static String reopenSection(JsonNode reopen, Path dir) throws IOException {
+    static String reopenSection(JsonNode reopen, Path dir, boolean several) throws IOException {
         StringBuilder md = new StringBuilder();
         int n = reopen.path("records").asInt();
+        String sfx = several ? "-" + n : "";
         md.append(String.format(Locale.ROOT, "%n### reopen, disk and heap, %,d records%n%n", n));
-        md.append("![reopen](reopen.svg) ![disk](disk.svg)\n\n");
+        md.append("![reopen](reopen" + sfx + ".svg) ![disk](disk" + sfx + ".svg)\n\n");
         md.append("| system | open → first get, median ms | open + read all, median ms | disk B/record | heap B/record |\n|---|---:|---:|---:|---:|\n");
         List<Bar> open = new ArrayList<>();
         List<Bar> disk = new ArrayList<>();
@@ -99,9 +100,9 @@ public final class Charts {
             open.add(new Bar(s, all));
             disk.add(new Bar(s, num(r.path("diskBytesPerRecord"))));
         }
-        Files.writeString(dir.resolve("reopen.svg"), svg(String.format(Locale.ROOT, "open + read every record once, %,d records", n),
+        Files.writeString(dir.resolve("reopen" + sfx + ".svg"), svg(String.format(Locale.ROOT, "open + read every record once, %,d records", n),
                 "milliseconds, median (lower is better)", open, false));
-        Files.writeString(dir.resolve("disk.svg"), svg(String.format(Locale.ROOT, "disk bytes per record, %,d records", n),
+        Files.writeString(dir.resolve("disk" + sfx + ".svg"), svg(String.format(Locale.ROOT, "disk bytes per record, %,d records", n),
                 "bytes (lower is better)", disk, false));
         return md.toString();
     }
@@ -115,7 +116,11 @@ public final class Charts {
         List<Double> v = new ArrayList<>();
         arr.forEach(x -> v.add(num(x)));
         v.sort(Comparator.naturalOrder());
-        return v.isEmpty() ? Double.NaN : v.get(v.size() / 2);
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        int m = v.size() / 2;
+        return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
     }
 
     record Bar(String label, double value) {}

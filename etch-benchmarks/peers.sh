@@ -39,7 +39,7 @@ jmh os-write  'dev.etch.bench.peers.PeerOsWriteBenchmark'
 for n in "${REOPEN[@]}"; do
   suffix=$([ "$n" = 1000000 ] && echo "" || echo "-$n")
   java "${FLAGS[@]}" -cp "$J" dev.etch.bench.peers.PeerReopenMeasurement "$n" "$RUNS" "$OUT/reopen$suffix.json" 2>&1 \
-    | grep -v SLF4J | tee "$OUT/reopen$suffix.txt"
+    | grep -v SLF4J | tee "$OUT/reopen$suffix.txt" || echo "reopen $n failed" >&2
 done
 uptime >> "$OUT/run-info.txt"
 java -cp "$J" dev.etch.bench.report.Charts "$OUT"

@@ -11,8 +11,8 @@ import org.mapdb.Serializer;
  * MapDB 3 with its write-ahead log ({@code transactionEnable()}), memory-mapped file where
  * supported, an {@code HTreeMap<String, byte[]>} ({@link BookCodec} values), {@code db.commit()}
  * after every write transaction. For {@link Durability#OS}, {@code fileSyncDisable()}, the
- * documented switch to skip syncing; in 3.1.0 {@code strace} still shows one fsync per commit with
- * it, so MapDB's OS-only figure is in fact a durable one.
+ * documented switch to skip syncing; in 3.1.0 {@code strace} still shows one msync (fsync without mmap)
+ * per commit with it, so MapDB's OS-only figure is in fact a durable one.
  */
 final class MapDbPeer implements PeerStore {
 

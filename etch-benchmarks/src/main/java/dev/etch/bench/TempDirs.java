@@ -9,11 +9,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Temporary directories under /tmp for the disk benchmarks. */
-final class TempDirs {
+public final class TempDirs {
 
     private TempDirs() {}
 
-    static Path create(String prefix) {
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(Paths.get("/tmp"), prefix);
         } catch (IOException e) {
@@ -21,7 +21,7 @@ final class TempDirs {
         }
     }
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

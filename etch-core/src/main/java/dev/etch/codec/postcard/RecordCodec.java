@@ -1,7 +1,6 @@
 package dev.etch.codec.postcard;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
 
 /**
  * A record as postcard writes a Rust struct: the components in declaration order, no names, no
@@ -21,16 +20,16 @@ final class RecordCodec implements TypeCodec {
         this.type = type;
     }
 
-    /** Completes the codec; separate from construction so that recursive records can refer to it. */
-    void init(String[] names, MethodHandle[] accessors, TypeCodec[] components, MethodHandle canonicalConstructor) {
+    /**
+     * Completes the codec; separate from construction so that recursive records can refer to it.
+     * The handles come from {@link dev.etch.codec.Records}: accessors {@code (Object)Object}, the
+     * constructor {@code (Object[])Object}.
+     */
+    void init(String[] names, MethodHandle[] accessors, TypeCodec[] components, MethodHandle constructor) {
         this.names = names;
-        this.accessors = new MethodHandle[accessors.length];
-        for (int i = 0; i < accessors.length; i++) {
-            this.accessors[i] = accessors[i].asType(MethodType.methodType(Object.class, Object.class));
-        }
+        this.accessors = accessors;
         this.components = components;
-        this.constructor = canonicalConstructor.asType(canonicalConstructor.type().generic())
-                .asSpreader(Object[].class, components.length);
+        this.constructor = constructor;
         int min = 0;
         for (TypeCodec c : components) {
             min += c == this ? 0 : c.minSize();

@@ -2,13 +2,11 @@ package dev.etch.codec.postcard;
 
 import dev.etch.EtchSchemaException;
 import dev.etch.Unsigned;
+import dev.etch.codec.Records;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.reflect.AnnotatedArrayType;
 import java.lang.reflect.AnnotatedParameterizedType;
 import java.lang.reflect.AnnotatedType;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -125,24 +123,11 @@ final class TypeCodecs {
         String[] names = new String[rc.length];
         MethodHandle[] accessors = new MethodHandle[rc.length];
         TypeCodec[] components = new TypeCodec[rc.length];
-        Class<?>[] types = new Class<?>[rc.length];
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        MethodHandle constructor;
-        try {
-            for (int i = 0; i < rc.length; i++) {
-                names[i] = rc[i].getName();
-                types[i] = rc[i].getType();
-                Method accessor = rc[i].getAccessor();
-                accessor.setAccessible(true);
-                accessors[i] = lookup.unreflect(accessor);
-            }
-            Constructor<?> canonical = c.getDeclaredConstructor(types);
-            canonical.setAccessible(true);
-            constructor = lookup.unreflectConstructor(canonical);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new EtchSchemaException("Postcard codec cannot access record " + c.getName() + " in " + root + ": " + e
-                    + ". Make the record accessible (public, or its package opened to dev.etch).", e);
+        for (int i = 0; i < rc.length; i++) {
+            names[i] = rc[i].getName();
+            accessors[i] = Records.accessor(rc[i]);
         }
+        MethodHandle constructor = Records.canonicalConstructor(c);
         for (int i = 0; i < rc.length; i++) {
             components[i] = of(rc[i].getAnnotatedType(), c.getSimpleName() + "." + names[i],
                     rc[i].isAnnotationPresent(Unsigned.class));

@@ -95,7 +95,7 @@ public abstract sealed class KeyCodec<K> {
                 parts[i] = forType(components[i].getAnnotatedType(),
                         where + " key " + c.getSimpleName() + "." + components[i].getName());
             }
-            return new Composite(c, components, parts);
+            return new Composite(c, components, parts, Composite.accessors(components));
         }
         throw unsupported(c.getName(), where);
     }
@@ -335,19 +335,19 @@ public abstract sealed class KeyCodec<K> {
         private final java.lang.invoke.MethodHandle constructor;
         private final java.lang.invoke.MethodHandle[] accessors;
 
-        Composite(Class c, RecordComponent[] components, KeyCodec<?>[] parts) {
-            super(c, order(c, parts, components));
+        Composite(Class c, RecordComponent[] components, KeyCodec<?>[] parts,
+                java.lang.invoke.MethodHandle[] accessors) {
+            super(c, order(c, parts, accessors));
             this.components = components;
             this.parts = parts;
-            this.accessors = accessors(components);
+            this.accessors = accessors;
             this.constructor = Records.canonicalConstructor(c);
         }
 
-        private static Comparator order(Class c, KeyCodec[] parts, RecordComponent[] components) {
+        private static Comparator order(Class c, KeyCodec[] parts, java.lang.invoke.MethodHandle[] accessors) {
             if (Comparable.class.isAssignableFrom(c)) {
                 return Comparator.naturalOrder();
             }
-            java.lang.invoke.MethodHandle[] accessors = accessors(components);
             return (a, b) -> {
                 for (int i = 0; i < parts.length; i++) {
                     int cmp = parts[i].comparator().compare(Records.get(accessors[i], a), Records.get(accessors[i], b));

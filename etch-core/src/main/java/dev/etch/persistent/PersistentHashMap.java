@@ -1,6 +1,7 @@
 package dev.etch.persistent;
 
 import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -35,6 +36,8 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
     private static final int MASK = 31;
     private static final int MAX_SHIFT = 30;
     private static final int MAX_DEPTH = 8;
+    /** Marks a removal while a batch is reduced to each key's last change. */
+    private static final Object REMOVED = new Object();
 
     static final class Node {
         int dataMap;
@@ -338,6 +341,114 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
         return n;
     }
 
+    /**
+     * The hash's 5-bit fragments, the root's first, packed into one unsigned number: sorting
+     * keys by it lists them in trie order, each node's entries contiguous and by fragment.
+     */
+    static int trieOrder(int h) {
+        int order = 0;
+        for (int shift = 0; shift < MAX_SHIFT; shift += BITS) {
+            order = (order << BITS) | ((h >>> shift) & MASK);
+        }
+        return (order << 2) | (h >>> MAX_SHIFT);
+    }
+
+    /** The hash whose {@link #trieOrder} is {@code order}. */
+    static int hashOfTrieOrder(int order) {
+        int h = order & 3;
+        for (int shift = 2; shift < Integer.SIZE; shift += BITS) {
+            h = (h << BITS) | ((order >>> shift) & MASK);
+        }
+        return h;
+    }
+
+    /**
+     * Indices {@code 0..n-1} sorted by {@code trieOrders[i]} as unsigned numbers, ties in index
+     * order: each as {@code (trieOrder ^ MIN_VALUE) << 32 | index}, so a signed sort of the
+     * longs is the wanted order. A counting pass on the top 16 bits puts each index in its
+     * bucket, and only the small buckets are sorted: linear where a full sort of millions of
+     * longs is not, and this runs on the thread opening the store.
+     */
+    static long[] sortStable(int[] trieOrders) {
+        int n = trieOrders.length;
+        long[] sorted = new long[n];
+        if (n < (1 << 16)) {
+            for (int i = 0; i < n; i++) {
+                sorted[i] = ((long) (trieOrders[i] ^ Integer.MIN_VALUE) << 32) | i;
+            }
+            Arrays.sort(sorted);
+            return sorted;
+        }
+        int[] start = new int[(1 << 16) + 1];
+        for (int o : trieOrders) {
+            start[(o >>> 16) + 1]++;
+        }
+        for (int b = 0; b < (1 << 16); b++) {
+            start[b + 1] += start[b];
+        }
+        int[] next = Arrays.copyOf(start, 1 << 16);
+        for (int i = 0; i < n; i++) {
+            int o = trieOrders[i];
+            sorted[next[o >>> 16]++] = ((long) (o ^ Integer.MIN_VALUE) << 32) | i;
+        }
+        for (int b = 0; b < (1 << 16); b++) {
+            if (start[b + 1] - start[b] > 1) {
+                Arrays.sort(sorted, start[b], start[b + 1]);
+            }
+        }
+        return sorted;
+    }
+
+    /**
+     * Builds the node for distinct keys {@code [from, to)}, sorted in trie order, that share
+     * their hash fragments above {@code shift}: an entry is inline where it alone has its
+     * fragment, a sub-node where two or more share it, as {@link #put} would leave them.
+     */
+    static Node assemble(Object[] k, Object[] v, int[] h, int from, int to, int shift, Object owner) {
+        if (shift > MAX_SHIFT) {
+            Object[] a = new Object[(to - from) << 1];
+            for (int i = from; i < to; i++) {
+                a[(i - from) << 1] = k[i];
+                a[((i - from) << 1) + 1] = v[i];
+            }
+            return new Node(0, 0, a, owner);
+        }
+        int dataMap = 0;
+        int nodeMap = 0;
+        for (int i = from; i < to;) {
+            int fragment = (h[i] >>> shift) & MASK;
+            int j = i + 1;
+            while (j < to && ((h[j] >>> shift) & MASK) == fragment) {
+                j++;
+            }
+            if (j - i == 1) {
+                dataMap |= 1 << fragment;
+            } else {
+                nodeMap |= 1 << fragment;
+            }
+            i = j;
+        }
+        int dataLen = Integer.bitCount(dataMap) << 1;
+        Object[] a = new Object[dataLen + Integer.bitCount(nodeMap)];
+        int d = 0;
+        int s = dataLen;
+        for (int i = from; i < to;) {
+            int fragment = (h[i] >>> shift) & MASK;
+            int j = i + 1;
+            while (j < to && ((h[j] >>> shift) & MASK) == fragment) {
+                j++;
+            }
+            if (j - i == 1) {
+                a[d++] = k[i];
+                a[d++] = v[i];
+            } else {
+                a[s++] = assemble(k, v, h, i, j, shift + BITS, owner);
+            }
+            i = j;
+        }
+        return new Node(dataMap, nodeMap, a, owner);
+    }
+
     @Override
     public void forEach(BiConsumer<? super K, ? super V> action) {
         Objects.requireNonNull(action);
@@ -547,6 +658,80 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
             V old = (V) op.old;
             op.old = null;
             return old;
+        }
+
+        /**
+         * Into an empty builder, keeps each key's last change and assembles the trie
+         * bottom-up from the batch sorted into trie order: every node is allocated once and
+         * no key already placed is visited again, where inserting one by one walks a path
+         * from the root for each key and copies the node it lands in. Otherwise applies the
+         * changes one by one.
+         */
+        @Override
+        public void applyAll(Object[] keys, Object[] values, int count) {
+            if (size != 0 || count == 0) {
+                PersistentMap.Builder.super.applyAll(keys, values, count);
+                return;
+            }
+            int[] trieOrders = new int[count];
+            for (int i = 0; i < count; i++) {
+                trieOrders[i] = trieOrder(Objects.requireNonNull(keys[i], NULL_KEY).hashCode());
+            }
+            assembleSorted(keys, values, sortStable(trieOrders));
+        }
+
+        /** Builds the trie of an empty builder from a batch sorted into trie order. */
+        private void assembleSorted(Object[] keys, Object[] values, long[] order) {
+            int count = order.length;
+            Object[] k = new Object[count];
+            Object[] v = new Object[count];
+            int[] h = new int[count];
+            int m = 0;
+            int runStart = 0;
+            while (runStart < count) {
+                int trieOrder = (int) (order[runStart] >>> 32);
+                int runEnd = runStart + 1;
+                while (runEnd < count && (int) (order[runEnd] >>> 32) == trieOrder) {
+                    runEnd++;
+                }
+                int hash = hashOfTrieOrder(trieOrder ^ Integer.MIN_VALUE);
+                m = keepLastChanges(keys, values, order, runStart, runEnd, hash, k, v, h, m);
+                runStart = runEnd;
+            }
+            root = m == 0 ? new Node(0, 0, new Object[0], owner) : PersistentHashMap.assemble(k, v, h, 0, m, 0, owner);
+            size = m;
+        }
+
+        /**
+         * Copies the final entry of each key among changes with one hash (in order of the
+         * log, since the sort is stable) to the output, dropping keys whose last change is a
+         * removal. Runs are almost always one change long.
+         */
+        private static int keepLastChanges(Object[] keys, Object[] values, long[] order, int from, int to, int hash,
+                Object[] k, Object[] v, int[] h, int m) {
+            if (to - from == 1) {
+                int i = (int) order[from];
+                if (values[i] != null) {
+                    k[m] = keys[i];
+                    v[m] = values[i];
+                    h[m++] = hash;
+                }
+                return m;
+            }
+            java.util.Map<Object, Object> last = new java.util.LinkedHashMap<>();
+            for (int j = from; j < to; j++) {
+                int i = (int) order[j];
+                last.remove(keys[i]);
+                last.put(keys[i], values[i] == null ? REMOVED : values[i]);
+            }
+            for (java.util.Map.Entry<Object, Object> e : last.entrySet()) {
+                if (e.getValue() != REMOVED) {
+                    k[m] = e.getKey();
+                    v[m] = e.getValue();
+                    h[m++] = hash;
+                }
+            }
+            return m;
         }
 
         @Override

@@ -84,6 +84,33 @@ public interface PersistentMap<K, V> extends Map<K, V> {
         V remove(Object key);
 
         /**
+         * Applies a sequence of changes: for each {@code i} below {@code count}, in order,
+         * {@code put(keys[i], values[i])}, or {@code remove(keys[i])} where
+         * {@code values[i]} is {@code null}. The result is the same as that loop's; an
+         * implementation may apply changes to different keys in another order, which is how
+         * the hash map's builder makes a large batch into an empty builder cheaper (it
+         * assembles the trie bottom-up).
+         *
+         * <p>For recovery, which replays whole batches of logged operations.
+         *
+         * @param keys the keys, none {@code null}; not modified
+         * @param values the values, {@code null} for a removal; not modified
+         * @param count how many leading elements of the arrays to apply
+         * @throws NullPointerException if one of the keys is {@code null}; the changes before
+         *     it in the implementation's order are applied
+         */
+        @SuppressWarnings("unchecked")
+        default void applyAll(Object[] keys, Object[] values, int count) {
+            for (int i = 0; i < count; i++) {
+                if (values[i] == null) {
+                    remove(keys[i]);
+                } else {
+                    put((K) keys[i], (V) values[i]);
+                }
+            }
+        }
+
+        /**
          * Looks a key up.
          *
          * @param key the key

@@ -160,4 +160,96 @@ class PersistentHashMapTests {
             throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
         }
     }
+
+    @Test
+    void applyAllMatchesApplyingEachChangeInOrder() {
+        long seed = 20261125L;
+        Random rnd = new Random(seed);
+        try {
+            for (int round = 0; round < 60; round++) {
+                int keySpace = 1 + rnd.nextInt(round % 3 == 0 ? 20_000 : 300);
+                int hashSpace = 1 + rnd.nextInt(keySpace * 2);
+                PersistentMap.Builder<Key, Integer> batched = PersistentHashMap.<Key, Integer>empty().toBuilder();
+                PersistentMap.Builder<Key, Integer> oneByOne = PersistentHashMap.<Key, Integer>empty().toBuilder();
+                Map<Key, Integer> model = new HashMap<>();
+                // The first batch goes to an empty builder (assembled bottom-up), the later
+                // ones are inserted in trie order into what is there.
+                for (int batch = 0; batch < 3; batch++) {
+                    int count = rnd.nextInt(round % 10 == 0 ? 80_000 : 4000);
+                    Object[] keys = new Object[count];
+                    Object[] values = new Object[count];
+                    for (int i = 0; i < count; i++) {
+                        int id = rnd.nextInt(keySpace);
+                        Key k = new Key(id % hashSpace * 0x9E3779B1 >>> rnd.nextInt(2), id);
+                        keys[i] = k;
+                        values[i] = rnd.nextInt(4) == 0 ? null : Integer.valueOf(batch * 10_000 + i);
+                        if (values[i] == null) {
+                            oneByOne.remove(k);
+                            model.remove(k);
+                        } else {
+                            oneByOne.put(k, (Integer) values[i]);
+                            model.put(k, (Integer) values[i]);
+                        }
+                    }
+                    Object[] keysBefore = keys.clone();
+                    batched.applyAll(keys, values, count);
+                    assertThat(keys).isEqualTo(keysBefore);
+                    assertThat(batched.size()).isEqualTo(model.size());
+                    PersistentMap<Key, Integer> built = batched.build();
+                    assertThat(built).isEqualTo(model);
+                    // Same shape as one-by-one insertion: the trie of a key set is canonical,
+                    // and the iteration order shows its shape (keys of one hash share a
+                    // collision node, where their order may differ).
+                    assertThat(built.keySet().stream().map(Key::hash).toList()).containsExactlyElementsOf(
+                            oneByOne.build().keySet().stream().map(Key::hash).toList());
+                }
+                for (Key k : new ArrayList<>(model.keySet())) {
+                    assertThat(batched.remove(k)).isEqualTo(model.remove(k));
+                }
+                assertThat(batched.build()).isEmpty();
+            }
+        } catch (AssertionError e) {
+            throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void applyAllKeepsTheLastChangeOfARepeatedKeyAndCollisions() {
+        PersistentMap.Builder<Key, Integer> b = PersistentHashMap.<Key, Integer>empty().toBuilder();
+        Object[] keys = {new Key(7, 1), new Key(7, 2), new Key(7, 1), new Key(7, 3), new Key(7, 2), new Key(9, 9)};
+        Object[] values = {1, 2, null, 3, 22, 9};
+        b.applyAll(keys, values, keys.length);
+        assertThat(b.build()).isEqualTo(Map.of(new Key(7, 2), 22, new Key(7, 3), 3, new Key(9, 9), 9));
+        assertThatThrownBy(() -> b.applyAll(new Object[] {new Key(1, 1), null}, new Object[] {1, 2}, 2))
+                .isInstanceOf(NullPointerException.class);
+        PersistentMap.Builder<Key, Integer> removedOnly = PersistentHashMap.<Key, Integer>empty().toBuilder();
+        removedOnly.applyAll(new Object[] {new Key(3, 3)}, new Object[1], 1);
+        assertThat(removedOnly.build()).isEmpty();
+    }
+
+    @Test
+    void trieOrderIsABijectionAndTheLinearSortIsStable() {
+        Random rnd = new Random(7);
+        for (int i = 0; i < 100_000; i++) {
+            int h = rnd.nextInt();
+            assertThat(PersistentHashMap.hashOfTrieOrder(PersistentHashMap.trieOrder(h))).isEqualTo(h);
+        }
+        // Root fragment first: keys differing only in the root fragment order by it.
+        assertThat(Integer.compareUnsigned(PersistentHashMap.trieOrder(1), PersistentHashMap.trieOrder(2)))
+                .isNegative();
+        assertThat(Integer.compareUnsigned(PersistentHashMap.trieOrder(31), PersistentHashMap.trieOrder(32)))
+                .isPositive();
+        for (int n : new int[] {10, 70_000, 300_000}) {
+            int[] orders = new int[n];
+            for (int i = 0; i < n; i++) {
+                orders[i] = rnd.nextInt(n / 3 + 1) * 0x9E3779B1;
+            }
+            long[] expected = new long[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = ((long) (orders[i] ^ Integer.MIN_VALUE) << 32) | i;
+            }
+            java.util.Arrays.sort(expected);
+            assertThat(PersistentHashMap.sortStable(orders)).isEqualTo(expected);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.etch.bench;
 
 import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
+import dev.etch.ValueCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ol>
  *
  * <p>Usage: {@code java -Xmx8g -cp benchmarks.jar dev.etch.bench.SnapshotMeasurement
- * [records] [logRecords] [reopenRuns]}
+ * [records] [logRecords] [reopenRuns] [jackson|postcard]} (the value codec; default the
+ * store's default, Jackson CBOR)
  */
 public final class SnapshotMeasurement {
 
@@ -31,16 +33,17 @@ public final class SnapshotMeasurement {
     /**
      * Runs the measurement.
      *
-     * @param args records, logRecords, reopen runs
+     * @param args records, logRecords, reopen runs, codec
      * @throws Exception if the store fails
      */
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int logRecords = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        ValueCodec codec = args.length > 3 && args[3].equals("postcard") ? ValueCodec.postcard() : ValueCodec.jackson();
         Path dir = TempDirs.create("etch-snapshot-");
         try {
-            EtchStore.Builder<Library> builder = EtchStore.builder(Library.class).directory(dir)
+            EtchStore.Builder<Library> builder = EtchStore.builder(Library.class).directory(dir).valueCodec(codec)
                     .flushPolicy(FlushPolicy.grouped(Duration.ofMillis(2))).snapshotEvery(0).snapshotLogSize(0);
             try (EtchStore<Library> store = builder.open()) {
                 for (int start = 0; start < records; start += 10_000) {

@@ -718,6 +718,23 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
                 }
                 return m;
             }
+            if (to - from <= 8) {
+                // A short run (a key written again, or a true collision): for each change,
+                // keep it if no later change in the run is to the same key.
+                for (int j = from; j < to; j++) {
+                    int i = (int) order[j];
+                    boolean superseded = false;
+                    for (int later = j + 1; later < to && !superseded; later++) {
+                        superseded = keys[i].equals(keys[(int) order[later]]);
+                    }
+                    if (!superseded && values[i] != null) {
+                        k[m] = keys[i];
+                        v[m] = values[i];
+                        h[m++] = hash;
+                    }
+                }
+                return m;
+            }
             java.util.Map<Object, Object> last = new java.util.LinkedHashMap<>();
             for (int j = from; j < to; j++) {
                 int i = (int) order[j];

@@ -222,6 +222,16 @@ class PersistentHashMapTests {
         assertThat(b.build()).isEqualTo(Map.of(new Key(7, 2), 22, new Key(7, 3), 3, new Key(9, 9), 9));
         assertThatThrownBy(() -> b.applyAll(new Object[] {new Key(1, 1), null}, new Object[] {1, 2}, 2))
                 .isInstanceOf(NullPointerException.class);
+        // A long run of changes to keys of one hash, each key rewritten and some removed.
+        PersistentMap.Builder<Key, Integer> longRun = PersistentHashMap.<Key, Integer>empty().toBuilder();
+        Object[] runKeys = new Object[12];
+        Object[] runValues = new Object[12];
+        for (int i = 0; i < 12; i++) {
+            runKeys[i] = new Key(5, i % 4);
+            runValues[i] = i == 10 ? null : Integer.valueOf(i);
+        }
+        longRun.applyAll(runKeys, runValues, 12);
+        assertThat(longRun.build()).isEqualTo(Map.of(new Key(5, 0), 8, new Key(5, 1), 9, new Key(5, 3), 11));
         PersistentMap.Builder<Key, Integer> removedOnly = PersistentHashMap.<Key, Integer>empty().toBuilder();
         removedOnly.applyAll(new Object[] {new Key(3, 3)}, new Object[1], 1);
         assertThat(removedOnly.build()).isEmpty();

@@ -3,6 +3,7 @@ package dev.etch.bench;
 import dev.etch.EtchCollection;
 import dev.etch.EtchStore;
 import dev.etch.spring.EtchTransactional;
+import dev.etch.spring.transaction.EtchTransactionManager;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The cost of {@code @EtchTransactional} (issue 5: at most 1.3 times a direct
@@ -80,6 +83,7 @@ public class EtchTransactionalBenchmark {
     private ConfigurableApplicationContext context;
     private EtchStore<Counters> store;
     private Writer writer;
+    private TransactionTemplate template;
     private long next;
 
     /** Starts the application on a temporary directory. */
@@ -95,6 +99,8 @@ public class EtchTransactionalBenchmark {
                 .run();
         store = context.getBean("counters", EtchStore.class);
         writer = context.getBean(Writer.class);
+        template = new TransactionTemplate(
+                context.getBean(EtchTransactionManager.beanName("counters"), PlatformTransactionManager.class));
     }
 
     /** Stops the application and removes the directory. */
@@ -109,6 +115,16 @@ public class EtchTransactionalBenchmark {
     public void directWrite() {
         long value = next++;
         store.write(c -> c.counters().put("k" + (value & 1023), value));
+    }
+
+    /**
+     * The same write in a {@code TransactionTemplate} on the store's transaction manager: no
+     * proxy, so it separates the cost of Spring's transaction management from the proxy's.
+     */
+    @Benchmark
+    public void transactionTemplateWrite() {
+        long value = next++;
+        template.executeWithoutResult(status -> store.write(c -> c.counters().put("k" + (value & 1023), value)));
     }
 
     /** The same write inside an {@code @EtchTransactional} method. */

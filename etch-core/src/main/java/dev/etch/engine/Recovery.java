@@ -61,19 +61,24 @@ final class Recovery<T> {
     private static final int MAX_IN_FLIGHT = 8;
 
     /**
-     * Changes gathered before the builders apply them: into an empty builder a whole batch
-     * is assembled at once, several times faster than inserting one by one, so the open
-     * gathers everything it can. The bound keeps the values of keys written many times in
-     * the log (all held until applied) to a fraction of the heap: 512 bytes of heap per
-     * change, between 1M and 16M changes.
+     * How much gathered change the builders apply at once, in encoded bytes plus
+     * {@link #CHANGE_OVERHEAD} per change. Into an empty builder a whole batch is assembled
+     * at once, several times faster than inserting one by one, so the open gathers all it
+     * may: a sixteenth of the heap, which bounds what the decoded values of keys rewritten
+     * in the log (all held until applied) can take. The system property
+     * {@value #APPLY_BYTES_PROPERTY} overrides it; tests use it to make the bound small.
      */
-    private static final int APPLY_CHUNK =
-            (int) Math.max(1 << 20, Math.min(1 << 24, Runtime.getRuntime().maxMemory() / 512));
+    private final long applyBytes =
+            Long.getLong(APPLY_BYTES_PROPERTY, Runtime.getRuntime().maxMemory() / 16);
+    /** Overrides how many bytes of changes recovery gathers before applying them. */
+    static final String APPLY_BYTES_PROPERTY = "etch.recovery.applyBytes";
+    /** Heap taken by one gathered change beyond its encoded bytes: two references, objects. */
+    private static final int CHANGE_OVERHEAD = 64;
 
     private PersistentMap.Builder<?, ?>[] builders;
     /** Decoded changes not yet applied, per collection index, in log order. */
     private Pending[] pending;
-    private int pendingTotal;
+    private long pendingBytes;
     private final Map<Integer, Long> skippedOps = new HashMap<>();
     /** Decodes batches in parallel with reading; {@code null} on a single processor. */
     private ExecutorService decoders;
@@ -283,7 +288,7 @@ final class Recovery<T> {
         Object[] empty = schema.emptyMaps();
         builders = new PersistentMap.Builder<?, ?>[empty.length];
         pending = new Pending[empty.length];
-        pendingTotal = 0;
+        pendingBytes = 0;
         for (int i = 0; i < empty.length; i++) {
             builders[i] = ((PersistentMap<?, ?>) empty[i]).toBuilder();
             pending[i] = new Pending();
@@ -370,7 +375,7 @@ final class Recovery<T> {
         for (int i = 0; i < pending.length; i++) {
             pending[i].applyTo(builders[i]);
         }
-        pendingTotal = 0;
+        pendingBytes = 0;
     }
 
     private Decoded[] await(Future<Decoded[]> future) {
@@ -388,7 +393,7 @@ final class Recovery<T> {
     }
 
     /** An op with its key and value decoded; {@code value == null} for a delete. */
-    private record Decoded(CollectionSchema<?, ?> collection, int unknownId, Object key, Object value) {}
+    private record Decoded(CollectionSchema<?, ?> collection, int unknownId, Object key, Object value, int bytes) {}
 
     /** Decodes keys and values; pure, so batches can be decoded on any thread. */
     private Decoded[] decode(List<Op> ops) {
@@ -396,7 +401,7 @@ final class Recovery<T> {
         for (int i = 0; i < out.length; i++) {
             Op op = ops.get(i);
             CollectionSchema<?, ?> collection = schema.byId(op.collection());
-            out[i] = collection == null ? new Decoded(null, op.collection(), null, null) : decode(collection, op);
+            out[i] = collection == null ? new Decoded(null, op.collection(), null, null, 0) : decode(collection, op);
         }
         return out;
     }
@@ -411,10 +416,10 @@ final class Recovery<T> {
                 skippedOps.merge(d.unknownId(), 1L, Long::sum);
             } else {
                 pending[d.collection().index()].add(d.key(), d.value());
-                pendingTotal++;
+                pendingBytes += d.bytes() + CHANGE_OVERHEAD;
             }
         }
-        if (pendingTotal >= APPLY_CHUNK) {
+        if (pendingBytes >= applyBytes) {
             applyPending();
         }
     }
@@ -436,7 +441,7 @@ final class Recovery<T> {
 
         void applyTo(PersistentMap.Builder<?, ?> builder) {
             builder.applyAll(keys, values, count);
-            if (keys.length > APPLY_CHUNK) {
+            if (keys.length > 1 << 16) {
                 keys = new Object[16];
                 values = new Object[16];
             } else {
@@ -460,7 +465,7 @@ final class Recovery<T> {
         // that applies batches to the builders then finds it ready.
         key.hashCode();
         if (op.isDelete()) {
-            return new Decoded(collection, 0, key, null);
+            return new Decoded(collection, 0, key, null, op.key().length);
         }
         V value;
         try {
@@ -470,7 +475,7 @@ final class Recovery<T> {
                     + directory.root() + " no longer decodes: " + e.getMessage() + ". Was the value type changed"
                     + " incompatibly, or the codec? Restore the old type or codec, or migrate the data.", e);
         }
-        return new Decoded(collection, 0, key, value);
+        return new Decoded(collection, 0, key, value, op.key().length + op.value().length);
     }
 
     /** A loaded etchdb snapshot: its maps (one per component) and how many records it held. */

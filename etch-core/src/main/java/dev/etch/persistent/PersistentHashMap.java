@@ -36,6 +36,9 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
     private static final int MASK = 31;
     private static final int MAX_SHIFT = 30;
     private static final int MAX_DEPTH = 8;
+    private static final int BRANCHES = 32;
+    /** Batches from this size on are assembled on the common pool's threads too. */
+    private static final int PARALLEL_ASSEMBLY = 1 << 16;
     /** Marks a removal while a batch is reduced to each key's last change. */
     private static final Object REMOVED = new Object();
 
@@ -686,20 +689,74 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
             Object[] k = new Object[count];
             Object[] v = new Object[count];
             int[] h = new int[count];
-            int m = 0;
-            int runStart = 0;
-            while (runStart < count) {
+            // The root's 32 subtrees share nothing: each is reduced and assembled in its own
+            // slice of the arrays, on the common pool's threads when the batch is large.
+            int[] from = new int[BRANCHES + 1];
+            for (int i = 0, fragment = 0; fragment <= BRANCHES; fragment++) {
+                while (i < count && rootFragment(order[i]) < fragment) {
+                    i++;
+                }
+                from[fragment] = i;
+            }
+            int[] kept = new int[BRANCHES];
+            Node[] subtrees = new Node[BRANCHES];
+            java.util.stream.IntStream fragments = java.util.stream.IntStream.range(0, BRANCHES);
+            (count >= PARALLEL_ASSEMBLY ? fragments.parallel() : fragments).forEach(fragment -> {
+                int end = reduce(keys, values, order, from[fragment], from[fragment + 1], k, v, h);
+                kept[fragment] = end - from[fragment];
+                if (kept[fragment] > 1) {
+                    subtrees[fragment] = PersistentHashMap.assemble(k, v, h, from[fragment], end, BITS, owner);
+                }
+            });
+            int dataMap = 0;
+            int nodeMap = 0;
+            for (int fragment = 0; fragment < BRANCHES; fragment++) {
+                if (kept[fragment] == 1) {
+                    dataMap |= 1 << fragment;
+                } else if (kept[fragment] > 1) {
+                    nodeMap |= 1 << fragment;
+                }
+            }
+            int dataLen = Integer.bitCount(dataMap) << 1;
+            Object[] a = new Object[dataLen + Integer.bitCount(nodeMap)];
+            int d = 0;
+            int n = dataLen;
+            for (int fragment = 0; fragment < BRANCHES; fragment++) {
+                if (kept[fragment] == 1) {
+                    a[d++] = k[from[fragment]];
+                    a[d++] = v[from[fragment]];
+                } else if (kept[fragment] > 1) {
+                    a[n++] = subtrees[fragment];
+                }
+                size += kept[fragment];
+            }
+            root = new Node(dataMap, nodeMap, a, owner);
+        }
+
+        /** The root fragment of a change, from its sort key. */
+        private static int rootFragment(long sortKey) {
+            return ((int) (sortKey >>> 32) ^ Integer.MIN_VALUE) >>> (Integer.SIZE - BITS);
+        }
+
+        /**
+         * Reduces sorted changes {@code [from, to)} to each key's final entry, written to
+         * {@code k, v, h} from index {@code from}; returns the end of what was written.
+         */
+        private static int reduce(Object[] keys, Object[] values, long[] order, int from, int to, Object[] k,
+                Object[] v, int[] h) {
+            int m = from;
+            int runStart = from;
+            while (runStart < to) {
                 int trieOrder = (int) (order[runStart] >>> 32);
                 int runEnd = runStart + 1;
-                while (runEnd < count && (int) (order[runEnd] >>> 32) == trieOrder) {
+                while (runEnd < to && (int) (order[runEnd] >>> 32) == trieOrder) {
                     runEnd++;
                 }
                 int hash = hashOfTrieOrder(trieOrder ^ Integer.MIN_VALUE);
                 m = keepLastChanges(keys, values, order, runStart, runEnd, hash, k, v, h, m);
                 runStart = runEnd;
             }
-            root = m == 0 ? new Node(0, 0, new Object[0], owner) : PersistentHashMap.assemble(k, v, h, 0, m, 0, owner);
-            size = m;
+            return m;
         }
 
         /**

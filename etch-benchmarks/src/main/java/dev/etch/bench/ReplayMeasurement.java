@@ -27,7 +27,7 @@ public final class ReplayMeasurement {
         int commits = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int perCommit = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        ValueCodec codec = args.length > 3 && args[3].equals("postcard") ? ValueCodec.postcard() : ValueCodec.jackson();
+        ValueCodec codec = codecArgument(args, 3);
         long records = (long) commits * perCommit;
         Path dir = TempDirs.create("etch-replay-");
         try {
@@ -77,5 +77,17 @@ public final class ReplayMeasurement {
         } finally {
             TempDirs.delete(dir);
         }
+    }
+
+    /**
+     * The value codec a measurement's argument names: {@code postcard}, or else the store's
+     * default (Jackson CBOR).
+     *
+     * @param args the program's arguments
+     * @param index where the codec's name is, if given
+     * @return the codec
+     */
+    static ValueCodec codecArgument(String[] args, int index) {
+        return args.length > index && args[index].equals("postcard") ? ValueCodec.postcard() : ValueCodec.jackson();
     }
 }

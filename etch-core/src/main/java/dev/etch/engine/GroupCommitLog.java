@@ -10,6 +10,8 @@ import dev.etch.wal.WalWriter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -26,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * fsync that finished, or waits while another thread's fsync runs, or becomes the leader: it
  * takes the end of everything appended so far as its target, fsyncs once, and so makes every
  * commit up to the target durable together. Each waiter returns only when its own commit is
- * covered.
+ * covered. Waiters park on their own; a leader unparks exactly the waiters its fsync covered,
+ * and the first one it did not, to lead the next fsync. (Waiting on the monitor instead made
+ * {@code notifyAll} hand the monitor from one woken thread to the next, so every fsync woke
+ * all waiters one by one, and those not covered went back to sleep.)
  *
  * <p><b>Publication.</b> Under the immediate policy a commit becomes visible to readers only
  * once durable: the leader hands the newest covered state to the engine, in log order, before
@@ -74,6 +79,8 @@ final class GroupCommitLog implements CommitLog {
     private long durableEnd;
     /** Guarded by monitor: a leader is in fsync. */
     private boolean syncing;
+    /** Threads parked until an fsync covers their commit, in arrival order. Guarded by monitor. */
+    private final List<Waiter> waiters = new ArrayList<>();
     /**
      * Grouped and unsynced policies: the entries appended since the last successful fsync,
      * kept so that a failed fsync can be retried by writing them again (after a failed fsync
@@ -201,35 +208,65 @@ final class GroupCommitLog implements CommitLog {
      */
     private void syncThrough(Commit commit, long sequence, long deadlineNanos) {
         boolean interrupted = false;
+        Waiter waiter = null;
         try {
             long target;
             long targetEnd;
             WalWriter segment;
             List<Unsynced> retry;
-            synchronized (monitor) {
-                while (true) {
+            while (true) {
+                long parkNanos;
+                synchronized (monitor) {
                     if (commit != null && commit.failure() != null) {
+                        leave(waiter);
                         throw new EtchStorageException("Could not fsync " + writer.file() + ": "
                                 + commit.failure().getMessage() + ". The transaction is not durable and was rolled back"
                                 + " (with every commit after the last durable one).", commit.failure());
                     }
                     if (durableSequence >= sequence) {
+                        leave(waiter);
                         return;
                     }
                     if (broken) {
+                        leave(waiter);
                         throw brokenException();
                     }
                     if (failure != null && publishOnDurable) {
+                        leave(waiter);
                         throw new EtchStorageException("Could not fsync " + writer.file() + "; the transaction is not"
                                 + " durable and was rolled back (with every commit after the last durable one).",
                                 failure);
                     }
                     if (!syncing) {
+                        leave(waiter);
+                        syncing = true;
                         break;
                     }
-                    interrupted |= waitOn(deadlineNanos);
+                    parkNanos = remainingNanos(deadlineNanos);
+                    if (parkNanos <= 0) {
+                        leave(waiter);
+                        throw new EtchStorageException("Timed out waiting for the log " + writer.file() + " to sync.",
+                                null);
+                    }
+                    if (waiter == null) {
+                        waiter = new Waiter(sequence);
+                    }
+                    if (!waiter.queued) {
+                        waiter.queued = true;
+                        waiters.add(waiter);
+                    }
                 }
-                syncing = true;
+                // Parked outside the monitor: the leader wakes exactly the waiters its fsync
+                // covered (and one more to lead the next fsync), all at once, instead of
+                // handing the monitor from one woken thread to the next.
+                if (parkNanos == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, parkNanos);
+                }
+                // Not interruptible (see waitOn): the flag is cleared so that park blocks
+                // again, and handed back at the end.
+                interrupted |= Thread.interrupted();
             }
             gatherQueuedWriters();
             synchronized (monitor) {
@@ -251,6 +288,7 @@ final class GroupCommitLog implements CommitLog {
             }
             long took = System.nanoTime() - started;
             lastFsyncNanos = took;
+            List<Waiter> wake;
             if (error == null) {
                 CrashPoint.AFTER_FSYNC.hit();
             }
@@ -273,6 +311,7 @@ final class GroupCommitLog implements CommitLog {
                     if (newest != null) {
                         onDurable.accept(newest);
                     }
+                    wake = wakeCovered(target);
                 } else {
                     failure = error;
                     for (Commit abandoned : pending) {
@@ -283,8 +322,12 @@ final class GroupCommitLog implements CommitLog {
                             error);
                     IOException failed = error;
                     notify(() -> listener.logFailed(failed));
+                    wake = wakeAll();
                 }
                 monitor.notifyAll();
+            }
+            for (Waiter woken : wake) {
+                LockSupport.unpark(woken.thread);
             }
             if (error != null) {
                 throw new EtchStorageException("Could not fsync " + writer.file() + ": " + error.getMessage()
@@ -296,6 +339,63 @@ final class GroupCommitLog implements CommitLog {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Takes the waiters an fsync through {@code target} covered off the queue, and the first
+     * one it did not cover, which leads the next fsync. Under the monitor; the caller unparks
+     * them after leaving it.
+     */
+    private List<Waiter> wakeCovered(long target) {
+        if (waiters.isEmpty()) {
+            return List.of();
+        }
+        List<Waiter> wake = new ArrayList<>(waiters.size());
+        boolean leaderChosen = false;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+            Waiter waiter = it.next();
+            if (waiter.sequence <= target || !leaderChosen) {
+                leaderChosen |= waiter.sequence > target;
+                waiter.queued = false;
+                it.remove();
+                wake.add(waiter);
+            }
+        }
+        return wake;
+    }
+
+    /** Takes every waiter off the queue, to see a failure. Under the monitor. */
+    private List<Waiter> wakeAll() {
+        List<Waiter> wake = new ArrayList<>(waiters);
+        for (Waiter waiter : wake) {
+            waiter.queued = false;
+        }
+        waiters.clear();
+        return wake;
+    }
+
+    /** A waiter that returns or leads takes itself off the queue. Under the monitor. */
+    private void leave(Waiter waiter) {
+        if (waiter != null && waiter.queued) {
+            waiter.queued = false;
+            waiters.remove(waiter);
+        }
+    }
+
+    private static long remainingNanos(long deadlineNanos) {
+        return deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+    }
+
+    /** A thread parked until the commits through {@link #sequence} are durable. */
+    private static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        final long sequence;
+        /** In {@link #waiters}; guarded by the monitor. */
+        boolean queued;
+
+        Waiter(long sequence) {
+            this.sequence = sequence;
         }
     }
 
@@ -383,6 +483,9 @@ final class GroupCommitLog implements CommitLog {
             }
             pending.clear();
             monitor.notifyAll();
+            for (Waiter woken : wakeAll()) {
+                LockSupport.unpark(woken.thread);
+            }
             try {
                 writer.truncate(durableEnd);
                 appendedEnd = durableEnd;

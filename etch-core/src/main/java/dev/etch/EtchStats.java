@@ -15,8 +15,9 @@ import java.util.Optional;
  *     which write nothing, are not counted)
  * @param collections the size of every collection in the state visible to readers, in
  *     collection-id order
- * @param logBytes the current size of the write-ahead log file in bytes, {@code 0} for a
- *     store without a directory
+ * @param logBytes the bytes of entries (and header) in the current write-ahead log segment,
+ *     {@code 0} for a store without a directory; the file may be up to 1 MiB larger while the
+ *     store is open, by the zeros reserved ahead of appends
  * @param entriesSinceSnapshot log entries written since the last snapshot (or since the log
  *     was created)
  * @param fsyncs fsyncs of the log since the store was opened
@@ -38,7 +39,8 @@ public record EtchStats(
      *
      * @param commits transactions committed since open
      * @param collections per-collection sizes
-     * @param logBytes size of the log in bytes
+     * @param logBytes bytes of entries in the current log segment (with its header, without
+     *     the zeros reserved ahead of appends)
      * @param entriesSinceSnapshot entries since the last snapshot
      * @param fsyncs fsyncs since open
      * @param lastSnapshotAt time of the newest snapshot, if any

@@ -72,6 +72,39 @@ class DurableStoreTest {
     }
 
     @Test
+    void theLogReservesSpaceAheadOfAppendsAndACleanCloseLeavesOnlyTheEntries() throws IOException {
+        Path copy = dir.resolveSibling(dir.getFileName() + "-as-a-crash-leaves-it");
+        long logBytes;
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).flushPolicy(FlushPolicy.none())
+                .open()) {
+            // Past the first 1 MiB reservation, so that appends go on into a second one.
+            for (int i = 0; i < 20_000; i++) {
+                String key = "k" + i;
+                store.write(lib -> lib.books().put(key, DUNE));
+            }
+            logBytes = store.stats().logBytes();
+            assertThat(logBytes).isGreaterThan(1 << 20);
+            assertThat(Files.size(dir.resolve("wal.bin"))).as("reserved zeros after the entries")
+                    .isGreaterThan(logBytes);
+            // What a crash leaves: the entries and the reserved zeros, no clean close.
+            Files.createDirectories(copy);
+            Files.copy(dir.resolve("wal.bin"), copy.resolve("wal.bin"));
+        }
+        assertThat(Files.size(dir.resolve("wal.bin"))).as("closed: exactly the entries").isEqualTo(logBytes);
+
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(copy).strictRecovery(true).open()) {
+            assertThat(store.read().books()).hasSize(20_000);
+            assertThat(store.replayReport().lostAnything()).as("zeros are not damage, even to strict recovery")
+                    .isFalse();
+            assertThat(store.stats().logBytes()).isEqualTo(logBytes);
+            store.write(lib -> lib.books().put("after", EMMA));
+        }
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(copy).strictRecovery(true).open()) {
+            assertThat(store.read().books()).hasSize(20_001).containsKey("after");
+        }
+    }
+
+    @Test
     void aTornTailIsCutOffAndLaterWritesSurviveTheNextOpen() throws IOException {
         try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
             store.write(lib -> lib.books().put("a", DUNE));

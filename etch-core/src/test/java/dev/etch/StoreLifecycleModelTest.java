@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.etch.StoreModelTest.Model;
 import dev.etch.wal.DataDirectory;
+import dev.etch.wal.WalReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -203,8 +206,20 @@ class StoreLifecycleModelTest {
             torn[2] = 0;
             torn[3] = 0;
         }
-        Files.write(lastSegment, torn, StandardOpenOption.APPEND);
-        return torn.length;
+        // It lands at the log's end, over the zeros reserved after it (if any); the zeros the
+        // torn bytes end with are not told apart from the reserved ones.
+        long end = WalReader.scan(lastSegment, (ops, at) -> {}).validEnd();
+        try (FileChannel channel = FileChannel.open(lastSegment, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(torn);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes, end + bytes.position());
+            }
+        }
+        int counted = torn.length;
+        while (counted > 0 && torn[counted - 1] == 0) {
+            counted--;
+        }
+        return counted;
     }
 
     private static final class RolledBack extends RuntimeException {

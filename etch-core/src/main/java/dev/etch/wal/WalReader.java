@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class WalReader {
 
     private static final Logger log = LoggerFactory.getLogger(WalReader.class);
+    /** How much of a zero tail is checked per read. */
+    private static final int ZERO_CHECK_CHUNK = 64 << 10;
 
     private static final int WINDOW_SIZE = 1 << 20;
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -79,7 +81,7 @@ public final class WalReader {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return scan(file, channel, visitor);
         } catch (NoSuchFileException e) {
-            return new WalScan(file, 0, false, 0, 0, 0, 0, Optional.empty());
+            return new WalScan(file, 0, false, 0, 0, 0, 0, 0, Optional.empty());
         } catch (IOException e) {
             throw new EtchStorageException("Cannot read log " + file + ": " + e.getMessage(), e);
         }
@@ -102,8 +104,15 @@ public final class WalReader {
         long entries = 0;
         long ops = 0;
         Damage damage = null;
+        long zeroTail = 0;
         while (pos < size) {
             long remaining = size - pos;
+            // No entry starts with a zero length (the payload holds at least the op count), so
+            // zeros from here to the end are the writer's reserved space, not damage.
+            if (startsWithZeroLength(window, pos, remaining) && zerosToEnd(window, pos, size)) {
+                zeroTail = remaining;
+                break;
+            }
             if (remaining < WalFormat.LENGTH_SIZE) {
                 damage = new Damage(pos, Kind.SHORT_ENTRY, "only " + remaining + " byte(s) left, fewer than a length field");
                 break;
@@ -154,13 +163,75 @@ public final class WalReader {
             progress.tick(entries, pos);
         }
         progress.done(entries, pos);
-        return new WalScan(file, size, true, snapshotSequence, pos, entries, ops, Optional.ofNullable(damage));
+        if (damage != null) {
+            zeroTail = trailingZeros(channel, pos, size);
+        }
+        return new WalScan(file, size, true, snapshotSequence, pos, zeroTail, entries, ops,
+                Optional.ofNullable(damage));
+    }
+
+    private static boolean startsWithZeroLength(Window window, long pos, long remaining) throws IOException {
+        int n = (int) Math.min(remaining, WalFormat.LENGTH_SIZE);
+        int at = window.fill(pos, n);
+        if (at < 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (window.buf[at + i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean zerosToEnd(Window window, long pos, long size) throws IOException {
+        for (long from = pos; from < size;) {
+            int n = (int) Math.min(size - from, ZERO_CHECK_CHUNK);
+            int at = window.fill(from, n);
+            if (at < 0) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (window.buf[at + i] != 0) {
+                    return false;
+                }
+            }
+            from += n;
+        }
+        return true;
+    }
+
+    /**
+     * Zero bytes at the end of a damaged log after its valid end: space the writer had
+     * reserved, which is not counted as discarded data. The damage itself is not zero, so at
+     * least one byte after {@code validEnd} is not.
+     */
+    private static long trailingZeros(FileChannel channel, long validEnd, long size) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(ZERO_CHECK_CHUNK, size - validEnd));
+        long end = size;
+        while (end > validEnd) {
+            int n = (int) Math.min(chunk.capacity(), end - validEnd);
+            chunk.clear().limit(n);
+            long from = end - n;
+            while (chunk.hasRemaining()) {
+                if (channel.read(chunk, from + chunk.position()) < 0) {
+                    return size - end; // the file shrank: count what was seen
+                }
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                if (chunk.get(i) != 0) {
+                    return size - (from + i + 1);
+                }
+            }
+            end = from;
+        }
+        return size - end;
     }
 
     /** A file shorter than a header: empty (new), a torn creation of ours, or not ours at all. */
     private static WalScan shortHeader(Path file, long size, Window window) throws IOException {
         if (size == 0) {
-            return new WalScan(file, 0, false, 0, 0, 0, 0, Optional.empty());
+            return new WalScan(file, 0, false, 0, 0, 0, 0, 0, Optional.empty());
         }
         int at = window.fill(0, (int) size);
         if (at < 0) {
@@ -172,7 +243,7 @@ public final class WalReader {
         byte[] padded = Arrays.copyOf(expected, WalFormat.HEADER_SIZE);
         System.arraycopy(window.buf, at, padded, 0, (int) size);
         WalFormat.parseHeader(padded, 0, file);
-        return new WalScan(file, size, false, 0, 0, 0, 0, Optional.of(new Damage(0, Kind.TORN_HEADER,
+        return new WalScan(file, size, false, 0, 0, 0, 0, 0, Optional.of(new Damage(0, Kind.TORN_HEADER,
                 "file has " + size + " of the header's " + WalFormat.HEADER_SIZE + " bytes (creation was interrupted)")));
     }
 
@@ -183,7 +254,8 @@ public final class WalReader {
      * leave a hole.
      *
      * @param scan the result of {@link #scan} on this file, with nothing written since
-     * @return the number of bytes removed
+     * @return the number of bytes of data removed, {@link WalScan#bytesAfterValidEnd()}: the
+     *     reserved zeros after the damage are cut too, but not counted
      * @throws EtchStorageException if the file cannot be truncated or synced
      * @throws IllegalStateException if the file is now shorter than the valid end (something
      *     else changed it since the scan)
@@ -200,9 +272,10 @@ public final class WalReader {
             }
             channel.truncate(scan.validEnd());
             channel.force(true);
-            log.warn("Cut log {} at offset {}: discarded {} byte(s) ({})", scan.file(), scan.validEnd(),
-                    size - scan.validEnd(), scan.damage().map(Damage::reason).orElse("?"));
-            return size - scan.validEnd();
+            log.warn("Cut log {} at offset {}: discarded {} byte(s) ({}){}", scan.file(), scan.validEnd(),
+                    scan.bytesAfterValidEnd(), scan.damage().map(Damage::reason).orElse("?"),
+                    scan.zeroTail() > 0 ? ", and " + scan.zeroTail() + " reserved zero byte(s) after them" : "");
+            return scan.bytesAfterValidEnd();
         } catch (IOException e) {
             throw new EtchStorageException("Cannot truncate log " + scan.file() + " at offset " + scan.validEnd()
                     + ": " + e.getMessage() + ". Nothing was appended; the store cannot open until this succeeds.", e);

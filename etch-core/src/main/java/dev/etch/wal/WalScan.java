@@ -10,8 +10,9 @@ import java.util.Optional;
  * damage, if any.
  *
  * <p>The valid prefix is {@code [0, validEnd)}: the header and every whole entry that passed
- * its checksum and decoded, in order. Everything from {@code validEnd} on is unreadable; a
- * lenient open cuts it off with {@link WalReader#truncateToValidEnd}, a strict open throws
+ * its checksum and decoded, in order. If only zeros follow it, the log is clean: they are
+ * space the writer reserved (no entry starts with a zero length). Otherwise everything from
+ * {@code validEnd} on is unreadable; a lenient open cuts it off with {@link WalReader#truncateToValidEnd}, a strict open throws
  * {@link #toCorruptedException()}. Either way the writer must append at {@code validEnd}, never
  * at the old end of the file (etchdb 0.3.2 did, and left a hole of zeros that the next open
  * treated as damage, losing every later entry).
@@ -23,6 +24,10 @@ import java.util.Optional;
  * @param snapshotSequence the header's snapshot sequence, {@code 0} without a header
  * @param validEnd the offset just past the last good entry (at least
  *     {@link WalFormat#HEADER_SIZE} when the header is present, {@code 0} otherwise)
+ * @param zeroTail the zero bytes at the end of the file after {@code validEnd}: space
+ *     {@link WalWriter} reserved ahead of its appends, or entries never written. In a clean
+ *     scan they follow the last entry directly, and the writer appends over them; after damage
+ *     they follow the damaged bytes and are not counted as discarded
  * @param entries good entries, all passed to the visitor
  * @param ops ops in those entries
  * @param damage the first bad thing after {@code validEnd}, empty if the file is whole
@@ -33,6 +38,7 @@ public record WalScan(
         boolean headerPresent,
         long snapshotSequence,
         long validEnd,
+        long zeroTail,
         long entries,
         long ops,
         Optional<Damage> damage) {
@@ -45,6 +51,7 @@ public record WalScan(
      * @param headerPresent whether the header is whole
      * @param snapshotSequence the header's snapshot sequence
      * @param validEnd end of the valid prefix
+     * @param zeroTail zero bytes after it, up to the end of the file
      * @param entries good entries
      * @param ops ops in them
      * @param damage the first damage
@@ -55,18 +62,23 @@ public record WalScan(
         if (validEnd < 0 || validEnd > fileSize) {
             throw new IllegalArgumentException("validEnd " + validEnd + " outside [0, " + fileSize + "]");
         }
-        if (damage.isEmpty() != (validEnd == fileSize)) {
-            throw new IllegalArgumentException("a scan has damage exactly when bytes follow the valid end");
+        if (zeroTail < 0 || zeroTail > fileSize - validEnd) {
+            throw new IllegalArgumentException("zeroTail " + zeroTail + " with validEnd " + validEnd + " of " + fileSize);
+        }
+        if (damage.isEmpty() != (validEnd + zeroTail == fileSize)) {
+            throw new IllegalArgumentException("a scan has damage exactly when bytes other than zeros follow the valid end");
         }
     }
 
     /**
-     * Bytes after the valid prefix, which a lenient open discards.
+     * Bytes of data after the valid prefix, which a lenient open discards: from the valid
+     * end to the last byte that is not zero. A clean scan has none, even with a
+     * {@link #zeroTail()}.
      *
-     * @return {@code fileSize - validEnd}
+     * @return {@code fileSize - validEnd - zeroTail}
      */
     public long bytesAfterValidEnd() {
-        return fileSize - validEnd;
+        return fileSize - validEnd - zeroTail;
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
 import dev.etch.Library;
 import java.io.IOException;
+import java.nio.file.Files;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -48,10 +49,13 @@ class AppendFaultTest extends OnAFaultyDisk {
 
     @ParameterizedTest
     @MethodSource("dev.etch.faults.TestStores#policies")
-    void whenTheHalfWrittenEntryCannotBeCutBackTheStoreRefusesWritesUntilReopened(FlushPolicy policy) {
+    void whenTheHalfWrittenEntryCannotBeCutBackTheStoreRefusesWritesUntilReopened(FlushPolicy policy)
+            throws IOException {
+        long durableBytes;
         try (EtchStore<Library> store = open(dir, policy)) {
             store.write(lib -> lib.books().put("a", book("a")));
             store.flush();
+            durableBytes = store.stats().logBytes();
             disk.on(FileOperation.WRITE, "wal*.bin").noSpace().partially().once();
             disk.on(FileOperation.TRUNCATE, "wal*.bin").untilDisarmed();
 
@@ -65,9 +69,11 @@ class AppendFaultTest extends OnAFaultyDisk {
             assertThat(books(store)).containsExactly("a");
             assertThat(store.stats().lastFlushError()).isPresent();
         }
+        // Closing cut the half-written entry off once the disk allowed it again.
+        assertThat(Files.size(dir.resolve("wal.bin"))).isEqualTo(durableBytes);
         try (EtchStore<Library> store = open(dir, policy)) {
             assertThat(books(store)).containsExactly("a");
-            assertThat(store.replayReport().bytesDiscarded()).isPositive();
+            assertThat(store.replayReport().lostAnything()).isFalse();
             store.write(lib -> lib.books().put("e", book("e")));
         }
         try (EtchStore<Library> store = open(dir, policy)) {

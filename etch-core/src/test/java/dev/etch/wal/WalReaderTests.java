@@ -88,7 +88,14 @@ class WalReaderTests {
             }
             assertThat(scan.validEnd()).as("valid end at cut %d", cut).isEqualTo(expectedEnd);
             assertThat(scan.entries()).as("entries at cut %d", cut).isEqualTo(Math.max(0, expectedEntries));
-            assertThat(scan.bytesAfterValidEnd()).isEqualTo(cut - expectedEnd);
+            // Zeros at the end of a torn entry are not told apart from space the writer reserved
+            // (a torn header has no reserved space after it).
+            long trailingZeros = 0;
+            while (cut >= 16 && cut - trailingZeros > expectedEnd && vector[(int) (cut - trailingZeros - 1)] == 0) {
+                trailingZeros++;
+            }
+            assertThat(scan.zeroTail()).as("zero tail at cut %d", cut).isEqualTo(trailingZeros);
+            assertThat(scan.bytesAfterValidEnd()).isEqualTo(cut - expectedEnd - trailingZeros);
             assertThat(scan.isClean()).as("clean at cut %d", cut).isEqualTo(cut == expectedEnd);
             if (cut > 0 && cut < 16) {
                 assertThat(scan.damage().orElseThrow().kind()).isEqualTo(Kind.TORN_HEADER);
@@ -253,6 +260,37 @@ class WalReaderTests {
         assertThat(again.isClean()).isTrue();
         assertThat(again.entries()).isEqualTo(3);
         assertThat(keys).containsExactly("alice", "bob", "bob", "dave");
+    }
+
+    @Test
+    void zerosAfterTheLastEntryAreReservedSpaceAndTheLogIsClean() throws IOException {
+        byte[] vector = etchdbVector();
+        for (int zeros : new int[] {1, 3, 4, 12, 200_000}) {
+            Path wal = write(Arrays.copyOf(vector, vector.length + zeros));
+            WalScan scan = WalReader.scan(wal, (ops, end) -> {});
+            assertThat(scan.isClean()).as("%d zeros", zeros).isTrue();
+            assertThat(scan.entries()).isEqualTo(3);
+            assertThat(scan.validEnd()).isEqualTo(161);
+            assertThat(scan.zeroTail()).isEqualTo(zeros);
+            assertThat(scan.bytesAfterValidEnd()).isZero();
+            assertThat(WalReader.truncateToValidEnd(scan)).isZero();
+            assertThat(Files.size(wal)).as("the reserved space stays for the writer").isEqualTo(161 + zeros);
+        }
+    }
+
+    @Test
+    void zerosFollowedByAnythingElseAreDamageAndOnlyTheTrailingZerosAreNotCounted() throws IOException {
+        byte[] vector = etchdbVector();
+        byte[] log = Arrays.copyOf(vector, vector.length + 5000);
+        log[vector.length + 2000] = 7; // a page written out of order after a crash
+        Path wal = write(log);
+        WalScan scan = WalReader.scan(wal, (ops, end) -> {});
+        assertThat(scan.isClean()).isFalse();
+        assertThat(scan.validEnd()).isEqualTo(161);
+        assertThat(scan.zeroTail()).isEqualTo(2999);
+        assertThat(scan.bytesAfterValidEnd()).isEqualTo(2001);
+        assertThat(WalReader.truncateToValidEnd(scan)).isEqualTo(2001);
+        assertThat(Files.size(wal)).isEqualTo(161);
     }
 
     @Test

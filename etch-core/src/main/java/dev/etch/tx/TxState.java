@@ -46,9 +46,10 @@ final class TxState<K, V> {
     V put(K key, V value) {
         Objects.requireNonNull(key, NULL_KEY);
         Objects.requireNonNull(value, NULL_VALUE);
-        V old = get(key);
+        // Recorded (and so encoded) first: a value the codec cannot write changes nothing.
+        // The builder's put then finds the previous value on its one way down the trie.
         recorder.put(key, value);
-        editor().put(key, value);
+        V old = editor().put(key, value);
         dirty = true;
         modCount++;
         return old;

@@ -30,12 +30,14 @@ public final class JacksonValueCodec implements ValueCodec {
     }
 
     /**
-     * The default codec: CBOR with Jackson's default settings.
+     * The default codec: CBOR with Jackson's default settings, records created through their
+     * canonical constructor with a handle prepared once per type (the same values and errors
+     * as Jackson's own instantiation, faster).
      *
      * @return a CBOR codec
      */
     public static JacksonValueCodec cbor() {
-        return new JacksonValueCodec(CBORMapper.builder().build());
+        return new JacksonValueCodec(CBORMapper.builder().addModule(RecordConstructors.module()).build());
     }
 
     @Override

@@ -1,0 +1,103 @@
+package dev.etch.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.etch.ValueCodec;
+import java.lang.reflect.AnnotatedType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.dataformat.cbor.CBORMapper;
+
+/**
+ * The default Jackson codec creates records through {@link RecordConstructors}: the same
+ * values, and the same failures, as Jackson's own instantiation.
+ */
+class JacksonValueCodecTests {
+
+    record Author(String name, int born) {}
+
+    record Book(String title, long isbn, boolean available, double price, Author author, List<String> tags,
+            Map<String, Integer> ratings, Optional<String> subtitle, byte[] cover) {}
+
+    /** A record that validates in its compact constructor. */
+    record Isbn(long value) {
+        Isbn {
+            if (value <= 0) {
+                throw new IllegalArgumentException("ISBN must be positive, was " + value);
+            }
+        }
+    }
+
+    /** The same shape without validation, to write what {@link Isbn} refuses to read. */
+    record RawIsbn(long value) {}
+
+    private static <V> ValueCodec.Binding<V> bind(ValueCodec codec, Class<V> type) {
+        return codec.bind(new TypeOnly(type));
+    }
+
+    @Test
+    void recordsRoundTripWithEveryKindOfComponent() {
+        ValueCodec.Binding<Book> books = bind(JacksonValueCodec.cbor(), Book.class);
+        Book book = new Book("Dune", 9_780_441_013_593L, true, 9.99, new Author("Frank Herbert", 1920),
+                List.of("sf", "classic"), Map.of("alice", 5, "bob", 4), Optional.of("Book one"), new byte[] {1, 2, 3});
+
+        byte[] bytes = books.encode(book);
+        Book decoded = books.decode(bytes, 0, bytes.length);
+
+        assertThat(decoded).usingRecursiveComparison().ignoringFields("cover").isEqualTo(book);
+        assertThat(decoded.cover()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aConstructorThatThrowsFailsAsWithJacksonsOwnInstantiatorAndThroughTheSpreadHandle() {
+        byte[] invalid = bind(JacksonValueCodec.cbor(), RawIsbn.class).encode(new RawIsbn(-1));
+
+        Throwable ours = catchThrowable(() -> bind(JacksonValueCodec.cbor(), Isbn.class).decode(invalid, 0, invalid.length));
+        Throwable jacksons = catchThrowable(() -> bind(new JacksonValueCodec(CBORMapper.builder().build()), Isbn.class)
+                .decode(invalid, 0, invalid.length));
+
+        assertThat(jacksons).isNotNull();
+        assertThat(ours).isExactlyInstanceOf(jacksons.getClass()).hasMessage(jacksons.getMessage());
+        assertThat(ours.getCause()).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ISBN must be positive, was -1");
+        assertThat(Arrays.stream(ours.getStackTrace()).map(StackTraceElement::getClassName))
+                .as("the default codec's records are created by RecordConstructors")
+                .anyMatch(name -> name.startsWith(RecordConstructors.class.getName()));
+        assertThat(Arrays.stream(jacksons.getStackTrace()).map(StackTraceElement::getClassName))
+                .noneMatch(name -> name.startsWith(RecordConstructors.class.getName()));
+    }
+
+    @Test
+    void validRecordsStillPassTheirConstructor() {
+        ValueCodec.Binding<Isbn> isbns = bind(JacksonValueCodec.cbor(), Isbn.class);
+        byte[] bytes = isbns.encode(new Isbn(42));
+        assertThat(isbns.decode(bytes, 0, bytes.length)).isEqualTo(new Isbn(42));
+    }
+
+    /** An annotated type that is just the class, as a record component without annotations is. */
+    private record TypeOnly(Class<?> type) implements AnnotatedType {
+        @Override
+        public java.lang.reflect.Type getType() {
+            return type;
+        }
+
+        @Override
+        public <A extends java.lang.annotation.Annotation> A getAnnotation(Class<A> annotationClass) {
+            return null;
+        }
+
+        @Override
+        public java.lang.annotation.Annotation[] getAnnotations() {
+            return new java.lang.annotation.Annotation[0];
+        }
+
+        @Override
+        public java.lang.annotation.Annotation[] getDeclaredAnnotations() {
+            return new java.lang.annotation.Annotation[0];
+        }
+    }
+}

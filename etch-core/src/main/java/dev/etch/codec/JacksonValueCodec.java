@@ -4,10 +4,12 @@ import dev.etch.EtchSchemaException;
 import dev.etch.ValueCodec;
 import java.lang.reflect.AnnotatedType;
 import java.util.Objects;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.dataformat.cbor.CBORFactory;
 import tools.jackson.dataformat.cbor.CBORMapper;
 
 /**
@@ -19,6 +21,8 @@ import tools.jackson.dataformat.cbor.CBORMapper;
 public final class JacksonValueCodec implements ValueCodec {
 
     private final ObjectMapper mapper;
+    /** Reads values: the same mapper, or for the default codec one tuned for recovery. */
+    private final ObjectMapper readMapper;
 
     /**
      * A codec over the given mapper.
@@ -26,7 +30,12 @@ public final class JacksonValueCodec implements ValueCodec {
      * @param mapper the mapper, with the user's modules and settings
      */
     public JacksonValueCodec(ObjectMapper mapper) {
+        this(mapper, mapper);
+    }
+
+    private JacksonValueCodec(ObjectMapper mapper, ObjectMapper readMapper) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.readMapper = Objects.requireNonNull(readMapper, "readMapper");
     }
 
     /**
@@ -34,10 +43,21 @@ public final class JacksonValueCodec implements ValueCodec {
      * canonical constructor with a handle prepared once per type (the same values and errors
      * as Jackson's own instantiation, faster).
      *
+     * <p>Values are read only when a store opens, by its recovery's own platform threads, so
+     * reading keeps Jackson's buffers per thread ({@code JsonRecyclerPools.threadLocalPool()})
+     * instead of taking them from and returning them to a concurrent pool for every value.
+     * Writing, which happens on the application's threads (virtual ones included), keeps
+     * Jackson's default pool.
+     *
      * @return a CBOR codec
      */
     public static JacksonValueCodec cbor() {
-        return new JacksonValueCodec(CBORMapper.builder().addModule(RecordConstructors.module()).build());
+        CBORMapper writing = CBORMapper.builder().addModule(RecordConstructors.module()).build();
+        CBORMapper reading = CBORMapper.builder(
+                        CBORFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+                .addModule(RecordConstructors.module())
+                .build();
+        return new JacksonValueCodec(writing, reading);
     }
 
     @Override
@@ -52,7 +72,7 @@ public final class JacksonValueCodec implements ValueCodec {
         ObjectReader reader;
         try {
             writer = mapper.writerFor(type);
-            reader = mapper.readerFor(type);
+            reader = readMapper.readerFor(type);
         } catch (RuntimeException e) {
             throw new EtchSchemaException("Jackson cannot handle value type " + valueType.getType() + ": " + e.getMessage()
                     + ". Make the type Jackson-serializable or pass a ValueCodec that supports it.", e);

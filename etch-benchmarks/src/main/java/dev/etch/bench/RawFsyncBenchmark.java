@@ -18,9 +18,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * The physical limit for {@link DurableWriteBenchmark#singleRecord}: append a 60-byte record to
+ * The physical limit for {@link DurableWriteBenchmark#singleRecord}: write a 60-byte record to
  * a file with a {@link FileChannel} and {@code force(false)} (fdatasync) after each, one thread,
- * no database involved. The file is in a fresh temp directory under /tmp, deleted afterwards.
+ * no database involved. The files are in a fresh temp directory under /tmp, deleted afterwards.
+ *
+ * <ul>
+ *   <li>{@link #appendAndForce}: appends, so every fdatasync also commits the file's new size
+ *       (on ext4, through the journal);</li>
+ *   <li>{@link #overwriteAndForce}: writes over zeros written ahead, 1 MiB at a time, as the
+ *       Etch log does: the limit for a log that reserves its space. The zeros are written
+ *       (and synced with the next record) when the record would pass them.</li>
+ * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -28,8 +36,13 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class RawFsyncBenchmark {
 
+    private static final int RESERVE = 1 << 20;
+
     Path dir;
     FileChannel channel;
+    FileChannel reserved;
+    long position;
+    long reservedEnd;
     ByteBuffer record;
 
     @Setup(Level.Trial)
@@ -37,6 +50,7 @@ public class RawFsyncBenchmark {
         dir = TempDirs.create("etch-rawfsync-");
         channel = FileChannel.open(dir.resolve("raw.log"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        reserved = FileChannel.open(dir.resolve("reserved.log"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         record = ByteBuffer.allocateDirect(60);
         for (int i = 0; i < 60; i++) {
             record.put((byte) i);
@@ -47,6 +61,7 @@ public class RawFsyncBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         channel.close();
+        reserved.close();
         TempDirs.delete(dir);
     }
 
@@ -58,5 +73,22 @@ public class RawFsyncBenchmark {
             channel.write(record);
         }
         channel.force(false);
+    }
+
+    /** Write 60 bytes over zeros written ahead, then fdatasync. */
+    @Benchmark
+    public void overwriteAndForce() throws IOException {
+        if (position + record.capacity() > reservedEnd) {
+            ByteBuffer zeros = ByteBuffer.allocate(RESERVE);
+            while (zeros.hasRemaining()) {
+                reserved.write(zeros, reservedEnd + zeros.position());
+            }
+            reservedEnd += RESERVE;
+        }
+        record.rewind();
+        while (record.hasRemaining()) {
+            position += reserved.write(record, position);
+        }
+        reserved.force(false);
     }
 }

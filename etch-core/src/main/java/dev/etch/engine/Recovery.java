@@ -308,7 +308,7 @@ final class Recovery<T> {
         for (long generation : later) {
             Path file = segments.get(generation);
             try {
-                bytes += Files.size(file);
+                bytes += WalReader.bytesBeforeZeroTail(file);
                 Files.delete(file);
                 log.warn("Removed log segment {}: it follows a damaged entry, so its transactions cannot be applied",
                         file);

@@ -202,12 +202,27 @@ public final class WalReader {
     }
 
     /**
+     * The size of a log file without the zeros at its end, which are space the writer
+     * reserved and hold nothing: what is lost if the whole file is discarded.
+     *
+     * @param file the log
+     * @return its size, less its trailing zero bytes
+     * @throws IOException if the file cannot be read
+     */
+    public static long bytesBeforeZeroTail(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            return size - trailingZeros(channel, 0, size);
+        }
+    }
+
+    /**
      * Zero bytes at the end of a damaged log after its valid end: space the writer had
      * reserved, which is not counted as discarded data. The damage itself is not zero, so at
      * least one byte after {@code validEnd} is not.
      */
     private static long trailingZeros(FileChannel channel, long validEnd, long size) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(ZERO_CHECK_CHUNK, size - validEnd));
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.max(1, Math.min(ZERO_CHECK_CHUNK, size - validEnd)));
         long end = size;
         while (end > validEnd) {
             int n = (int) Math.min(chunk.capacity(), end - validEnd);

@@ -25,7 +25,8 @@ import tools.jackson.databind.module.SimpleModule;
  * records it was about a sixth of the decoding time (docs/BENCHMARKS.md). Only the call
  * changes: Jackson still finds the constructor, binds the properties and reports a constructor
  * that throws as it always does ({@link DeserializationContext#handleInstantiationProblem}).
- * A record whose constructor cannot be made accessible keeps Jackson's own instantiator.
+ * A record whose constructor cannot be made accessible, or whose instantiator is not Jackson's
+ * own {@link StdValueInstantiator} (a module's or the application's), keeps what it has.
  */
 final class RecordConstructors extends ValueInstantiators.Base {
 
@@ -52,7 +53,13 @@ final class RecordConstructors extends ValueInstantiators.Base {
     @Override
     public ValueInstantiator modifyValueInstantiator(DeserializationConfig config, BeanDescription.Supplier beanDesc,
             ValueInstantiator defaultInstantiator) {
-        if (!(defaultInstantiator instanceof StdValueInstantiator std) || !std.getValueClass().isRecord()
+        // Only Jackson's own instantiator: a subclass (a module's, or the user's) may create
+        // values its own way, which a direct constructor call would bypass.
+        if (defaultInstantiator == null || defaultInstantiator.getClass() != StdValueInstantiator.class) {
+            return defaultInstantiator;
+        }
+        StdValueInstantiator std = (StdValueInstantiator) defaultInstantiator;
+        if (!std.getValueClass().isRecord()
                 || !std.canCreateFromObjectWith() || std.getWithArgsCreator() == null
                 || !(std.getWithArgsCreator().getAnnotated() instanceof Constructor<?> constructor)) {
             return defaultInstantiator;

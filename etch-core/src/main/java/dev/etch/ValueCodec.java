@@ -32,7 +32,9 @@ public interface ValueCodec {
 
     /**
      * A Jackson codec that uses the given mapper (JSON, Smile, CBOR or any other format the
-     * mapper's factory writes), with its modules and configuration.
+     * mapper's factory writes), with its modules and configuration. Values are read through a
+     * rebuilt copy of the mapper that creates records through a constructor handle prepared
+     * once per type: the same values and errors as the mapper gives, faster.
      *
      * @param mapper the mapper that writes and reads values
      * @return a codec backed by that mapper

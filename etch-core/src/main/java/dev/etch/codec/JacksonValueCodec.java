@@ -25,12 +25,24 @@ public final class JacksonValueCodec implements ValueCodec {
     private final ObjectMapper readMapper;
 
     /**
-     * A codec over the given mapper.
+     * A codec over the given mapper. Values are written with it as given, and read with a
+     * copy of it ({@code mapper.rebuild()}) that also creates records through a constructor
+     * handle prepared once per type: the same values and errors, faster (a mapper that
+     * cannot be rebuilt reads as given).
      *
      * @param mapper the mapper, with the user's modules and settings
      */
     public JacksonValueCodec(ObjectMapper mapper) {
-        this(mapper, mapper);
+        this(mapper, withRecordConstructors(mapper));
+    }
+
+    private static ObjectMapper withRecordConstructors(ObjectMapper mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        try {
+            return mapper.rebuild().addModule(RecordConstructors.module()).build();
+        } catch (UnsupportedOperationException e) {
+            return mapper;
+        }
     }
 
     private JacksonValueCodec(ObjectMapper mapper, ObjectMapper readMapper) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.cbor.CBORMapper;
 
 /**
@@ -57,8 +58,7 @@ class JacksonValueCodecTests {
         byte[] invalid = bind(JacksonValueCodec.cbor(), RawIsbn.class).encode(new RawIsbn(-1));
 
         Throwable ours = catchThrowable(() -> bind(JacksonValueCodec.cbor(), Isbn.class).decode(invalid, 0, invalid.length));
-        Throwable jacksons = catchThrowable(() -> bind(new JacksonValueCodec(CBORMapper.builder().build()), Isbn.class)
-                .decode(invalid, 0, invalid.length));
+        Throwable jacksons = catchThrowable(() -> CBORMapper.builder().build().readValue(invalid, Isbn.class));
 
         assertThat(jacksons).isNotNull();
         assertThat(ours).isExactlyInstanceOf(jacksons.getClass()).hasMessage(jacksons.getMessage());
@@ -69,6 +69,23 @@ class JacksonValueCodecTests {
                 .anyMatch(name -> name.startsWith(RecordConstructors.class.getName()));
         assertThat(Arrays.stream(jacksons.getStackTrace()).map(StackTraceElement::getClassName))
                 .noneMatch(name -> name.startsWith(RecordConstructors.class.getName()));
+    }
+
+    @Test
+    void aCodecOnTheApplicationsOwnMapperReadsRecordsTheSameWayAndWritesWithTheMapperAsGiven() {
+        JsonMapper mine = JsonMapper.builder().build();
+        ValueCodec codec = ValueCodec.jackson(mine);
+        ValueCodec.Binding<RawIsbn> raw = bind(codec, RawIsbn.class);
+        byte[] invalid = raw.encode(new RawIsbn(-1));
+        assertThat(new String(invalid, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"value\":-1}");
+
+        Throwable ours = catchThrowable(() -> bind(codec, Isbn.class).decode(invalid, 0, invalid.length));
+        Throwable jacksons = catchThrowable(() -> mine.readValue(invalid, Isbn.class));
+        assertThat(ours).isExactlyInstanceOf(jacksons.getClass()).hasMessage(jacksons.getMessage());
+        assertThat(Arrays.stream(ours.getStackTrace()).map(StackTraceElement::getClassName))
+                .anyMatch(name -> name.startsWith(RecordConstructors.class.getName()));
+        byte[] valid = raw.encode(new RawIsbn(7));
+        assertThat(bind(codec, Isbn.class).decode(valid, 0, valid.length)).isEqualTo(new Isbn(7));
     }
 
     @Test

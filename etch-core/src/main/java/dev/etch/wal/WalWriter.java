@@ -49,6 +49,12 @@ public final class WalWriter implements AutoCloseable {
     static final int RESERVE_CHUNK = 1 << 20;
     /** Larger appends extend the file by themselves. */
     static final int RESERVE_MAX_APPEND = 64 << 10;
+    /**
+     * Zeros to reserve with, shared and never written to. Direct, so that writing them does
+     * not make the JDK copy them into a temporary direct buffer that it then keeps for every
+     * application thread that ever appended a reservation.
+     */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
     private WalWriter(Path file, FileChannel channel, long end, long reservedEnd) {
         this.file = file;
@@ -126,11 +132,13 @@ public final class WalWriter implements AutoCloseable {
         try {
             if (newEnd > reservedEnd && entries.size() <= RESERVE_MAX_APPEND) {
                 long reserveTo = reservedEnd + RESERVE_CHUNK;
-                long from = reservedEnd;
-                io(channel -> {
-                    writeFully(channel, ByteBuffer.allocate((int) (reserveTo - from)), from);
-                    return null;
-                });
+                for (long at = reservedEnd; at < reserveTo; at += ZEROS.capacity()) {
+                    long position = at;
+                    io(channel -> {
+                        writeFully(channel, ZEROS.duplicate(), position);
+                        return null;
+                    });
+                }
                 reservedEnd = reserveTo;
             }
             io(channel -> {

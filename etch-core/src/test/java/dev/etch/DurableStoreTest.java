@@ -105,6 +105,30 @@ class DurableStoreTest {
     }
 
     @Test
+    void aTransactionLargerThanTheWritersBuffersIsWrittenWholeBetweenSmallOnes() throws IOException {
+        long logBytes;
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            store.write(lib -> lib.books().put("before", DUNE));
+            // About 1 MB in one entry: past the 64 KiB under which appends use reserved
+            // space, and written through the 256 KiB staging buffer in several pieces.
+            store.write(lib -> {
+                for (int i = 0; i < 20_000; i++) {
+                    lib.books().put("big-" + i, i % 2 == 0 ? DUNE : EMMA);
+                }
+            });
+            store.write(lib -> lib.books().put("after", EMMA));
+            logBytes = store.stats().logBytes();
+            assertThat(logBytes).as("several staging buffers").isGreaterThan(3 * (256 << 10));
+        }
+        assertThat(Files.size(dir.resolve("wal.bin"))).isEqualTo(logBytes);
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).strictRecovery(true).open()) {
+            assertThat(store.read().books()).hasSize(20_002).containsEntry("before", DUNE)
+                    .containsEntry("big-19999", EMMA).containsEntry("after", EMMA);
+            assertThat(store.replayReport().entriesReplayed()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aTornTailIsCutOffAndLaterWritesSurviveTheNextOpen() throws IOException {
         try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
             store.write(lib -> lib.books().put("a", DUNE));

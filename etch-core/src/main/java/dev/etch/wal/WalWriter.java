@@ -55,6 +55,13 @@ public final class WalWriter implements AutoCloseable {
      * application thread that ever appended a reservation.
      */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+    /**
+     * Entries reach the file through this direct buffer, a piece at a time, for the same
+     * reason: written from the heap, each appending thread would have the JDK keep a
+     * temporary direct buffer as large as the largest entry it ever appended (megabytes for
+     * a large transaction). Touched only by the appending thread.
+     */
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(256 << 10);
 
     private WalWriter(Path file, FileChannel channel, long end, long reservedEnd) {
         this.file = file;
@@ -142,7 +149,7 @@ public final class WalWriter implements AutoCloseable {
                 reservedEnd = reserveTo;
             }
             io(channel -> {
-                writeFully(channel, entries.asByteBuffer(), start);
+                writeStaged(channel, entries.asByteBuffer(), start);
                 return null;
             });
         } catch (IOException e) {
@@ -282,6 +289,20 @@ public final class WalWriter implements AutoCloseable {
             LoggerFactory.getLogger(WalWriter.class).warn("Cannot cut the reserved space off {}: {}", file, e.toString());
         } finally {
             channel.close();
+        }
+    }
+
+    /** Writes {@code source} at {@code position} through {@link #staging}. */
+    private void writeStaged(FileChannel channel, ByteBuffer source, long position) throws IOException {
+        int from = source.position();
+        int length = source.remaining();
+        for (int done = 0; done < length;) {
+            int n = Math.min(staging.capacity(), length - done);
+            staging.clear();
+            staging.put(0, source, from + done, n);
+            staging.limit(n);
+            writeFully(channel, staging, position + done);
+            done += n;
         }
     }
 

@@ -64,7 +64,7 @@ public final class JacksonValueCodec implements ValueCodec {
      * @return a CBOR codec
      */
     public static JacksonValueCodec cbor() {
-        CBORMapper writing = CBORMapper.builder().addModule(RecordConstructors.module()).build();
+        CBORMapper writing = CBORMapper.builder().build();
         CBORMapper reading = CBORMapper.builder(
                         CBORFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
                 .addModule(RecordConstructors.module())

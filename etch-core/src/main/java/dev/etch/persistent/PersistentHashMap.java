@@ -423,10 +423,7 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
         int nodeMap = 0;
         for (int i = from; i < to;) {
             int fragment = (h[i] >>> shift) & MASK;
-            int j = i + 1;
-            while (j < to && ((h[j] >>> shift) & MASK) == fragment) {
-                j++;
-            }
+            int j = fragmentEnd(h, i, to, shift);
             if (j - i == 1) {
                 dataMap |= 1 << fragment;
             } else {
@@ -439,11 +436,7 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
         int d = 0;
         int s = dataLen;
         for (int i = from; i < to;) {
-            int fragment = (h[i] >>> shift) & MASK;
-            int j = i + 1;
-            while (j < to && ((h[j] >>> shift) & MASK) == fragment) {
-                j++;
-            }
+            int j = fragmentEnd(h, i, to, shift);
             if (j - i == 1) {
                 a[d++] = k[i];
                 a[d++] = v[i];
@@ -453,6 +446,16 @@ public final class PersistentHashMap<K, V> extends ImmutableMapBase<K, V> {
             i = j;
         }
         return new Node(dataMap, nodeMap, a, owner);
+    }
+
+    /** The end of the run of hashes from {@code i} that share {@code h[i]}'s fragment at {@code shift}. */
+    private static int fragmentEnd(int[] h, int i, int to, int shift) {
+        int fragment = (h[i] >>> shift) & MASK;
+        int j = i + 1;
+        while (j < to && ((h[j] >>> shift) & MASK) == fragment) {
+            j++;
+        }
+        return j;
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class WalReader {
 
     private static final Logger log = LoggerFactory.getLogger(WalReader.class);
-    /** How much of a zero tail is checked per read. */
+    /** How much of a zero tail is read at a time. */
     private static final int ZERO_CHECK_CHUNK = 64 << 10;
 
     private static final int WINDOW_SIZE = 1 << 20;
@@ -107,14 +107,13 @@ public final class WalReader {
         long zeroTail = 0;
         while (pos < size) {
             long remaining = size - pos;
-            // No entry starts with a zero length (the payload holds at least the op count), so
-            // zeros from here to the end are the writer's reserved space, not damage.
-            if (startsWithZeroLength(window, pos, remaining) && zerosToEnd(window, pos, size)) {
-                zeroTail = remaining;
-                break;
-            }
             if (remaining < WalFormat.LENGTH_SIZE) {
-                damage = new Damage(pos, Kind.SHORT_ENTRY, "only " + remaining + " byte(s) left, fewer than a length field");
+                if (zerosToEnd(channel, pos, size)) {
+                    zeroTail = remaining;
+                } else {
+                    damage = new Damage(pos, Kind.SHORT_ENTRY,
+                            "only " + remaining + " byte(s) left, fewer than a length field");
+                }
                 break;
             }
             int at = window.fill(pos, WalFormat.LENGTH_SIZE);
@@ -123,6 +122,12 @@ public final class WalReader {
                 break;
             }
             long payloadLength = Integer.toUnsignedLong(PostcardInput.intLE(window.buf, at));
+            // No entry has a zero length (the payload holds at least the op count), so zeros
+            // from here to the end are the writer's reserved space, not damage.
+            if (payloadLength == 0 && zerosToEnd(channel, pos, size)) {
+                zeroTail = remaining;
+                break;
+            }
             long entryLength = WalFormat.ENTRY_OVERHEAD + payloadLength;
             if (entryLength > remaining) {
                 damage = new Damage(pos, Kind.LENGTH_BEYOND_FILE, "entry claims " + payloadLength
@@ -170,35 +175,8 @@ public final class WalReader {
                 Optional.ofNullable(damage));
     }
 
-    private static boolean startsWithZeroLength(Window window, long pos, long remaining) throws IOException {
-        int n = (int) Math.min(remaining, WalFormat.LENGTH_SIZE);
-        int at = window.fill(pos, n);
-        if (at < 0) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (window.buf[at + i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean zerosToEnd(Window window, long pos, long size) throws IOException {
-        for (long from = pos; from < size;) {
-            int n = (int) Math.min(size - from, ZERO_CHECK_CHUNK);
-            int at = window.fill(from, n);
-            if (at < 0) {
-                return false;
-            }
-            for (int i = 0; i < n; i++) {
-                if (window.buf[at + i] != 0) {
-                    return false;
-                }
-            }
-            from += n;
-        }
-        return true;
+    private static boolean zerosToEnd(FileChannel channel, long pos, long size) throws IOException {
+        return trailingZeros(channel, pos, size) == size - pos;
     }
 
     /**
@@ -217,9 +195,8 @@ public final class WalReader {
     }
 
     /**
-     * Zero bytes at the end of a damaged log after its valid end: space the writer had
-     * reserved, which is not counted as discarded data. The damage itself is not zero, so at
-     * least one byte after {@code validEnd} is not.
+     * Zero bytes at the end of the file after {@code validEnd}, read backwards from the end:
+     * space the writer had reserved, which is neither damage nor discarded data.
      */
     private static long trailingZeros(FileChannel channel, long validEnd, long size) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.max(1, Math.min(ZERO_CHECK_CHUNK, size - validEnd)));

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Reserved space: small appends go into space written with zeros ahead of them, a
  * {@value #RESERVE_CHUNK}-byte chunk at a time, so that the file's size does not change on
  * every append. An fdatasync then has only data to write, not the file's new size through the
- * file system's journal: on ext4 this made a lone append+fsync loop about 1.5 times faster.
+ * file system's journal: on ext4 a lone write+fsync loop ran 1.4 times as fast over written
+ * zeros as appending ({@code RawFsyncBenchmark} in etch-benchmarks, docs/BENCHMARKS.md).
  * {@link WalReader#scan} ends the log cleanly at the zeros ({@link WalScan#zeroTail()}), and
  * {@link #close()} cuts them off, so a log closed cleanly is byte for byte what etchdb
  * writes. Appends larger than {@value #RESERVE_MAX_APPEND} bytes extend the file themselves:

@@ -40,7 +40,8 @@ public final class JacksonValueCodec implements ValueCodec {
         Objects.requireNonNull(mapper, "mapper");
         try {
             return mapper.rebuild().addModule(RecordConstructors.module()).build();
-        } catch (UnsupportedOperationException e) {
+        } catch (IllegalStateException e) {
+            // Jackson's answer for a mapper subclass that does not override rebuild().
             return mapper;
         }
     }

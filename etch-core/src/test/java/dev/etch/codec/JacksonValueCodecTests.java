@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.cbor.CBORMapper;
 
@@ -86,6 +87,15 @@ class JacksonValueCodecTests {
                 .anyMatch(name -> name.startsWith(RecordConstructors.class.getName()));
         byte[] valid = raw.encode(new RawIsbn(7));
         assertThat(bind(codec, Isbn.class).decode(valid, 0, valid.length)).isEqualTo(new Isbn(7));
+    }
+
+    @Test
+    void aMapperSubclassThatCannotBeRebuiltIsUsedAsGiven() {
+        @SuppressWarnings("serial")
+        ObjectMapper subclass = new ObjectMapper() {};
+        ValueCodec.Binding<Isbn> isbns = bind(ValueCodec.jackson(subclass), Isbn.class);
+        byte[] bytes = isbns.encode(new Isbn(42));
+        assertThat(isbns.decode(bytes, 0, bytes.length)).isEqualTo(new Isbn(42));
     }
 
     @Test

@@ -4,6 +4,9 @@ import dev.etch.EtchSchemaException;
 import dev.etch.ValueCodec;
 import java.lang.reflect.AnnotatedType;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
@@ -23,6 +26,12 @@ public final class JacksonValueCodec implements ValueCodec {
     private final ObjectMapper mapper;
     /** Reads values: the same mapper, or for the default codec one tuned for recovery. */
     private final ObjectMapper readMapper;
+    /**
+     * Whether values are written through long-lived generators ({@link ReusedGenerators}).
+     * Only for the default codec, whose format (CBOR without string references) writes each
+     * root value independently of the values before it on the same generator.
+     */
+    private final boolean reuseGenerators;
 
     /**
      * A codec over the given mapper. Values are written with it as given, and read with a
@@ -33,7 +42,7 @@ public final class JacksonValueCodec implements ValueCodec {
      * @param mapper the mapper, with the user's modules and settings
      */
     public JacksonValueCodec(ObjectMapper mapper) {
-        this(mapper, withRecordConstructors(mapper));
+        this(mapper, withRecordConstructors(mapper), false);
     }
 
     private static ObjectMapper withRecordConstructors(ObjectMapper mapper) {
@@ -46,9 +55,10 @@ public final class JacksonValueCodec implements ValueCodec {
         }
     }
 
-    private JacksonValueCodec(ObjectMapper mapper, ObjectMapper readMapper) {
+    private JacksonValueCodec(ObjectMapper mapper, ObjectMapper readMapper, boolean reuseGenerators) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.readMapper = Objects.requireNonNull(readMapper, "readMapper");
+        this.reuseGenerators = reuseGenerators;
     }
 
     /**
@@ -59,8 +69,10 @@ public final class JacksonValueCodec implements ValueCodec {
      * <p>Values are read only when a store opens, by its recovery's own platform threads, so
      * reading keeps Jackson's buffers per thread ({@code JsonRecyclerPools.threadLocalPool()})
      * instead of taking them from and returning them to a concurrent pool for every value.
-     * Writing, which happens on the application's threads (virtual ones included), keeps
-     * Jackson's default pool.
+     * Writing happens on the application's threads (virtual ones included) and on the
+     * snapshot thread. It keeps a few generators, each with its own output buffer, and writes
+     * every value through one of them instead of creating a generator, its context and its
+     * buffers for each value. The bytes are the same as {@code writeValueAsBytes}.
      *
      * @return a CBOR codec
      */
@@ -70,7 +82,7 @@ public final class JacksonValueCodec implements ValueCodec {
                         CBORFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
                 .addModule(RecordConstructors.module())
                 .build();
-        return new JacksonValueCodec(writing, reading);
+        return new JacksonValueCodec(writing, reading, true);
     }
 
     @Override
@@ -90,10 +102,11 @@ public final class JacksonValueCodec implements ValueCodec {
             throw new EtchSchemaException("Jackson cannot handle value type " + valueType.getType() + ": " + e.getMessage()
                     + ". Make the type Jackson-serializable or pass a ValueCodec that supports it.", e);
         }
+        ReusedGenerators generators = reuseGenerators ? new ReusedGenerators(writer) : null;
         return new Binding<>() {
             @Override
             public byte[] encode(V value) {
-                return writer.writeValueAsBytes(value);
+                return generators != null ? generators.write(value) : writer.writeValueAsBytes(value);
             }
 
             @Override
@@ -101,5 +114,72 @@ public final class JacksonValueCodec implements ValueCodec {
                 return reader.readValue(bytes, offset, length);
             }
         };
+    }
+
+    /**
+     * Generators kept between values, each writing into its own growable buffer. A value is
+     * written as one root value, flushed, copied out, and the buffer cleared; the generator is
+     * then ready for the next root value. A generator whose write failed is dropped, since it
+     * may be left inside an unfinished object, and so is one that has written
+     * {@link #VALUES_PER_GENERATOR} values, so that no state a generator keeps across root
+     * values (such as its context's value count) grows without bound. Up to {@link #SLOTS} idle
+     * generators are kept; a thread that finds none creates one, so concurrent writers never
+     * wait for each other.
+     */
+    private static final class ReusedGenerators {
+
+        /** Enough for the writer thread, the snapshot thread and one more. */
+        private static final int SLOTS = 4;
+        private static final int VALUES_PER_GENERATOR = 1 << 16;
+
+        private final ObjectWriter writer;
+        private final AtomicReferenceArray<Reused> idle = new AtomicReferenceArray<>(SLOTS);
+
+        ReusedGenerators(ObjectWriter writer) {
+            this.writer = writer;
+        }
+
+        byte[] write(Object value) {
+            Reused reused = take();
+            writer.writeValue(reused.generator, value);
+            reused.generator.flush();
+            byte[] bytes = reused.buffer.toByteArray();
+            reused.buffer.reset();
+            if (++reused.values < VALUES_PER_GENERATOR) {
+                give(reused);
+            } else {
+                reused.generator.close();
+            }
+            return bytes;
+        }
+
+        private Reused take() {
+            for (int i = 0; i < SLOTS; i++) {
+                Reused reused = idle.get(i);
+                if (reused != null && idle.compareAndSet(i, reused, null)) {
+                    return reused;
+                }
+            }
+            return new Reused(writer);
+        }
+
+        private void give(Reused reused) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (idle.get(i) == null && idle.compareAndSet(i, null, reused)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A generator, the buffer it writes into and how many values it has written. */
+    private static final class Reused {
+        final ByteArrayBuilder buffer = new ByteArrayBuilder();
+        final JsonGenerator generator;
+        int values;
+
+        Reused(ObjectWriter writer) {
+            generator = writer.createGenerator(buffer);
+        }
     }
 }

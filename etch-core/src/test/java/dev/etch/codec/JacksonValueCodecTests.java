@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.etch.ValueCodec;
 import java.lang.reflect.AnnotatedType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,7 +21,8 @@ import tools.jackson.dataformat.cbor.CBORMapper;
 
 /**
  * The default Jackson codec creates records through {@link RecordConstructors}: the same
- * values, and the same failures, as Jackson's own instantiation.
+ * values, and the same failures, as Jackson's own instantiation. It writes through reused
+ * generators: the same bytes as {@code writeValueAsBytes}, whatever came before.
  */
 class JacksonValueCodecTests {
 
@@ -103,6 +109,85 @@ class JacksonValueCodecTests {
         ValueCodec.Binding<Isbn> isbns = bind(JacksonValueCodec.cbor(), Isbn.class);
         byte[] bytes = isbns.encode(new Isbn(42));
         assertThat(isbns.decode(bytes, 0, bytes.length)).isEqualTo(new Isbn(42));
+    }
+
+    /** A record whose second accessor throws for one value, half-way through writing it. */
+    record Fragile(String name, String note) {
+        @Override
+        public String note() {
+            if (name.equals("boom")) {
+                throw new IllegalStateException("note of boom cannot be read");
+            }
+            return note;
+        }
+    }
+
+    private static Book book(int i, int coverBytes) {
+        byte[] cover = new byte[coverBytes];
+        Arrays.fill(cover, (byte) i);
+        return new Book("Title " + i + " \u00e9\u4e16", i * 1_000_003L, i % 2 == 0, i / 7.0,
+                new Author("Author " + i, 1900 + i % 100), List.of("t" + i, "u" + i), Map.of("r" + i, i),
+                i % 3 == 0 ? Optional.empty() : Optional.of("sub " + i), cover);
+    }
+
+    @Test
+    void theDefaultCodecWritesEveryValueAsWriteValueAsBytesDoesWhateverCameBefore() {
+        ValueCodec.Binding<Book> books = bind(JacksonValueCodec.cbor(), Book.class);
+        var reference = CBORMapper.builder().build().writerFor(Book.class);
+        // Small values, then values larger than the generator's and the buffer's first block,
+        // then small ones again: nothing of an earlier value leaks into a later one.
+        int[] coverSizes = {0, 3, 70_000, 1, 300_000, 0, 17};
+        for (int i = 0; i < 200; i++) {
+            Book book = book(i, coverSizes[i % coverSizes.length]);
+            byte[] bytes = books.encode(book);
+            assertThat(bytes).isEqualTo(reference.writeValueAsBytes(book));
+            Book decoded = books.decode(bytes, 0, bytes.length);
+            assertThat(decoded.cover()).isEqualTo(book.cover());
+            assertThat(decoded.title()).isEqualTo(book.title());
+        }
+    }
+
+    @Test
+    void aValueThatFailsHalfWrittenLeavesNothingBehindForTheNextValue() {
+        ValueCodec.Binding<Fragile> values = bind(JacksonValueCodec.cbor(), Fragile.class);
+        var reference = CBORMapper.builder().build().writerFor(Fragile.class);
+        Fragile before = new Fragile("before", "fine");
+        Fragile after = new Fragile("after", "also fine");
+
+        assertThat(values.encode(before)).isEqualTo(reference.writeValueAsBytes(before));
+        Throwable failure = catchThrowable(() -> values.encode(new Fragile("boom", "x")));
+        byte[] bytes = values.encode(after);
+
+        assertThat(failure).hasRootCauseMessage("note of boom cannot be read");
+        assertThat(bytes).isEqualTo(reference.writeValueAsBytes(after));
+        assertThat(values.decode(bytes, 0, bytes.length)).isEqualTo(after);
+    }
+
+    @Test
+    void threadsWritingAtOnceEachGetTheirOwnValuesBytes() throws Exception {
+        ValueCodec.Binding<Book> books = bind(JacksonValueCodec.cbor(), Book.class);
+        var reference = CBORMapper.builder().build().writerFor(Book.class);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Integer>> tasks = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                tasks.add(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < 2_000; i++) {
+                        Book book = book(thread * 10_000 + i, i % 50 == 0 ? 20_000 : i % 5);
+                        assertThat(books.encode(book)).isEqualTo(reference.writeValueAsBytes(book));
+                        checked++;
+                    }
+                    return checked;
+                });
+            }
+            for (Future<Integer> done : pool.invokeAll(tasks)) {
+                assertThat(done.get()).isEqualTo(2_000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** An annotated type that is just the class, as a record component without annotations is. */

@@ -56,6 +56,43 @@ class DurableStoreTest {
     }
 
     @Test
+    void aKeyChangedSeveralTimesInOneTransactionIsLoggedOnceWithItsLastChange() {
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            store.write(lib -> lib.books().put("kept", DUNE));
+            store.write(lib -> {
+                var books = lib.books();
+                books.put("a", DUNE);
+                books.put("b", DUNE);
+                books.put("a", EMMA);
+                books.remove("b");
+                books.remove("kept");
+                books.put("kept", EMMA);
+                for (int i = 0; i < 3_000; i++) {
+                    books.put("c" + i, DUNE);
+                    if (i >= 1) {
+                        books.put("c" + (i - 1), new Book("Copy " + (i - 1), "Anon", i));
+                    }
+                }
+                books.remove("c2999");
+                lib.loans().put(7L, new Loan("a", "ana"));
+                lib.loans().put(7L, new Loan("a", "bo"));
+            });
+        }
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            var books = store.read().books();
+            assertThat(books).hasSize(2 + 2_999);
+            assertThat(books.get("a")).isEqualTo(EMMA);
+            assertThat(books).doesNotContainKey("b").doesNotContainKey("c2999");
+            assertThat(books.get("kept")).isEqualTo(EMMA);
+            assertThat(books.get("c0")).isEqualTo(new Book("Copy 0", "Anon", 1));
+            assertThat(books.get("c2998")).isEqualTo(new Book("Copy 2998", "Anon", 2999));
+            assertThat(store.read().loans()).containsExactly(Map.entry(7L, new Loan("a", "bo")));
+            // One op per changed key: kept (first commit), then a, b, kept, c0..c2999 and loan 7.
+            assertThat(store.replayReport().opsReplayed()).isEqualTo(1 + 3 + 3_000 + 1);
+        }
+    }
+
+    @Test
     void aDirectoryHasOneOwnerAtATime() {
         try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
             assertThatThrownBy(() -> EtchStore.open(Library.class, dir))

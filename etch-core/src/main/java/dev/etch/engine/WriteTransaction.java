@@ -10,7 +10,6 @@ import dev.etch.tx.TxMap;
 import dev.etch.tx.TxNavigableMap;
 import dev.etch.wal.Op;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +29,12 @@ final class WriteTransaction<T> {
     private final Map<?, ?>[] views;
     private final T view;
     private final ArrayList<Op> ops = new ArrayList<>(4);
+    /** The key of each op in {@link #ops}, to find a key's earlier op. */
+    private final ArrayList<Object> opKeys = new ArrayList<>(4);
+    /** Hash of the key in each slot of the index; see {@link #record}. */
+    private int[] slotHashes;
+    /** Position + 1 in {@link #ops} of the key in each slot; 0 marks a free slot. */
+    private int[] slotPositions;
     private boolean durableRequested;
     private Throwable rollbackOnlyCause;
 
@@ -59,6 +64,73 @@ final class WriteTransaction<T> {
     /** The operations to log, in order of first change; empty if nothing changed. */
     List<Op> ops() {
         return ops;
+    }
+
+    /**
+     * Adds a change to the ops, or replaces the op of the same key in the same collection
+     * where there is one. Keys are indexed by open addressing on their hash: two int arrays
+     * grown by doubling from the hashes they keep, with no entry object or boxed position
+     * per change and no key touched again when they grow.
+     */
+    private void record(Object key, Op op) {
+        if (ops.isEmpty()) {
+            ops.add(op);
+            opKeys.add(key);
+            return;
+        }
+        if (slotPositions == null) {
+            growIndex(16);
+            index(hash(opKeys.get(0), ops.get(0).collection()), 0);
+        }
+        int hash = hash(key, op.collection());
+        int mask = slotPositions.length - 1;
+        for (int slot = hash & mask;; slot = (slot + 1) & mask) {
+            int position = slotPositions[slot] - 1;
+            if (position < 0) {
+                break;
+            }
+            if (slotHashes[slot] == hash && ops.get(position).collection() == op.collection()
+                    && opKeys.get(position).equals(key)) {
+                ops.set(position, op);
+                return;
+            }
+        }
+        if (2 * (ops.size() + 1) > slotPositions.length) {
+            growIndex(slotPositions.length * 2);
+        }
+        index(hash, ops.size());
+        ops.add(op);
+        opKeys.add(key);
+    }
+
+    private static int hash(Object key, int collection) {
+        int h = (key.hashCode() * 31 + collection) * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** Puts a position into the index; the key is known not to be there. */
+    private void index(int hash, int position) {
+        int mask = slotPositions.length - 1;
+        int slot = hash & mask;
+        while (slotPositions[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        slotHashes[slot] = hash;
+        slotPositions[slot] = position + 1;
+    }
+
+    private void growIndex(int capacity) {
+        int[] oldHashes = slotHashes;
+        int[] oldPositions = slotPositions;
+        slotHashes = new int[capacity];
+        slotPositions = new int[capacity];
+        if (oldPositions != null) {
+            for (int slot = 0; slot < oldPositions.length; slot++) {
+                if (oldPositions[slot] != 0) {
+                    index(oldHashes[slot], oldPositions[slot] - 1);
+                }
+            }
+        }
     }
 
     /** Marks the transaction as one whose commit must be fsynced whatever the policy. */
@@ -95,12 +167,9 @@ final class WriteTransaction<T> {
         return view instanceof TxNavigableMap<?, ?> sorted ? sorted.current() : ((TxMap<?, ?>) view).current();
     }
 
-    /** Records each change as an op, keeping one op per key. */
+    /** Records each change as an op; {@link #ops()} keeps one per key. */
     private final class Recorder<K, V> implements ChangeRecorder<K, V> {
         private final CollectionSchema<K, V> collection;
-        private K firstKey;
-        private int firstPosition = -1;
-        private HashMap<K, Integer> positions;
 
         Recorder(CollectionSchema<K, V> collection) {
             this.collection = collection;
@@ -134,29 +203,6 @@ final class WriteTransaction<T> {
             } catch (RuntimeException e) {
                 throw new EtchCodecException("Cannot encode key " + key + " of " + collection.describe() + ": "
                         + e.getMessage(), e);
-            }
-        }
-
-        private void record(K key, Op op) {
-            if (positions == null) {
-                if (firstPosition < 0) {
-                    firstKey = key;
-                    firstPosition = ops.size();
-                    ops.add(op);
-                    return;
-                }
-                if (firstKey.equals(key)) {
-                    ops.set(firstPosition, op);
-                    return;
-                }
-                positions = new HashMap<>();
-                positions.put(firstKey, firstPosition);
-            }
-            Integer position = positions.putIfAbsent(key, ops.size());
-            if (position == null) {
-                ops.add(op);
-            } else {
-                ops.set(position, op);
             }
         }
     }

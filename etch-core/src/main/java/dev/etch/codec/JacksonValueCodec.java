@@ -142,6 +142,8 @@ public final class JacksonValueCodec implements ValueCodec {
         byte[] write(Object value) {
             Reused reused = take();
             writer.writeValue(reused.generator, value);
+            // writeValue flushes only while FLUSH_AFTER_WRITE_VALUE is on; the copy below
+            // must not depend on that setting.
             reused.generator.flush();
             byte[] bytes = reused.buffer.toByteArray();
             reused.buffer.reset();

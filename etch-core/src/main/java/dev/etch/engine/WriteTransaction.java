@@ -167,7 +167,7 @@ final class WriteTransaction<T> {
         return view instanceof TxNavigableMap<?, ?> sorted ? sorted.current() : ((TxMap<?, ?>) view).current();
     }
 
-    /** Records each change as an op; {@link #ops()} keeps one per key. */
+    /** Encodes each change into an op and hands it to {@link #record}, which keeps one per key. */
     private final class Recorder<K, V> implements ChangeRecorder<K, V> {
         private final CollectionSchema<K, V> collection;
 

@@ -5,6 +5,7 @@ import dev.etch.EtchStorageException;
 import dev.etch.EtchStore;
 import dev.etch.EtchTransaction;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.InvalidTimeoutException;
 import org.springframework.transaction.NestedTransactionNotSupportedException;
@@ -33,6 +34,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *   <li>A read-only transaction takes no lock. It pins the snapshot current at begin: through
  *       a {@link TransactionAwareEtchStore} (what the starter's store beans are), every
  *       {@code read()} in the transaction returns it and writes fail.</li>
+ *   <li>One manager per store: a read-write transaction is known to the manager that began
+ *       it (it holds the store's writer lock, so a second manager of the same store would
+ *       fail to begin instead of joining). The starter creates exactly one.</li>
  *   <li>Every isolation level is accepted: write transactions are serializable (one writer
  *       at a time), which is at least as strong as any level asked for.</li>
  * </ul>
@@ -61,6 +65,16 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
 
     private final String storeName;
     private final transient EtchStore<?> store;
+    /**
+     * The read-write transaction in progress and the thread that runs it. The store's writer
+     * lock admits one at a time, so two fields serve where a thread-local binding would cost
+     * a map per transaction: only the owner ever reads its own thread here, because only it
+     * writes its own thread (and clears it before the lock is released).
+     */
+    private transient Thread writeOwner;
+    private transient EtchTransactionHolder writeHolder;
+    /** Read-only transactions open on any thread; they are bound to their thread as resources. */
+    private final transient AtomicInteger readOnlyTransactions = new AtomicInteger();
 
     /**
      * Creates the transaction manager of a store.
@@ -98,8 +112,10 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
     }
 
     /**
-     * The store this manager runs transactions on; it is also the key of the transaction
-     * resource in {@link TransactionSynchronizationManager}.
+     * The store this manager runs transactions on; it is also the key under which a read-only
+     * transaction binds its pinned snapshot in {@link TransactionSynchronizationManager}. A
+     * read-write transaction is not bound there: the store's writer lock admits one at a time,
+     * so this manager keeps it itself (see {@link #isTransactionActive()}).
      *
      * @return the store
      */
@@ -110,12 +126,62 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
 
     @Override
     protected Object doGetTransaction() {
-        return new EtchTransactionObject((EtchTransactionHolder) TransactionSynchronizationManager.getResource(store));
+        return new EtchTransactionObject(currentHolder());
+    }
+
+    /** The transaction of this store on the calling thread, or {@code null}. */
+    private EtchTransactionHolder currentHolder() {
+        if (writeOwner == Thread.currentThread()) {
+            return writeHolder;
+        }
+        if (readOnlyTransactions.get() == 0) {
+            return null;
+        }
+        return (EtchTransactionHolder) TransactionSynchronizationManager.getResource(store);
+    }
+
+    /**
+     * Whether the calling thread is inside a Spring transaction of this manager.
+     *
+     * @return true between begin and completion of a transaction started on this thread,
+     *     read-write or read-only
+     */
+    public boolean isTransactionActive() {
+        return currentHolder() != null;
     }
 
     @Override
     protected boolean isExistingTransaction(Object transaction) {
         return ((EtchTransactionObject) transaction).holder != null;
+    }
+
+    /**
+     * Spring's synchronization set-up without the thread-local writes that only store "none":
+     * a new synchronization starts only when no transaction is active on the thread, and then
+     * Spring has left the isolation level, read-only flag, name and active flag absent or
+     * null ({@code clear()} removes them, {@code suspend()} nulls them). Writing null again
+     * would only create thread-local entries, which on JDK 17 cost more than the rest of the
+     * set-up together. What readers of {@link TransactionSynchronizationManager} see is the
+     * same.
+     */
+    @Override
+    protected void prepareSynchronization(DefaultTransactionStatus status, TransactionDefinition definition) {
+        if (!status.isNewSynchronization()) {
+            return;
+        }
+        if (status.hasTransaction()) {
+            TransactionSynchronizationManager.setActualTransactionActive(true);
+        }
+        if (definition.getIsolationLevel() != TransactionDefinition.ISOLATION_DEFAULT) {
+            TransactionSynchronizationManager.setCurrentTransactionIsolationLevel(definition.getIsolationLevel());
+        }
+        if (definition.isReadOnly()) {
+            TransactionSynchronizationManager.setCurrentTransactionReadOnly(true);
+        }
+        if (definition.getName() != null) {
+            TransactionSynchronizationManager.setCurrentTransactionName(definition.getName());
+        }
+        TransactionSynchronizationManager.initSynchronization();
     }
 
     @Override
@@ -136,16 +202,19 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
             throw new InvalidTimeoutException("Etch store '" + storeName + "' does not support transaction"
                     + " timeouts (the wait for its writer lock cannot be bounded); remove the timeout.", timeout);
         }
-        EtchTransactionHolder holder;
         if (definition.isReadOnly()) {
-            holder = EtchTransactionHolder.readOnly(store.read());
+            EtchTransactionHolder holder = EtchTransactionHolder.readOnly(store.read());
+            TransactionSynchronizationManager.bindResource(store, holder);
+            readOnlyTransactions.incrementAndGet();
+            if (store instanceof TransactionAwareEtchStore<?> aware) {
+                aware.readOnlyTransactionStarted();
+            }
+            txObject.holder = holder;
         } else {
-            holder = EtchTransactionHolder.readWrite(beginStoreTransaction());
-        }
-        txObject.holder = holder;
-        TransactionSynchronizationManager.bindResource(store, holder);
-        if (definition.isReadOnly() && store instanceof TransactionAwareEtchStore<?> aware) {
-            aware.readOnlyTransactionStarted();
+            EtchTransactionHolder holder = EtchTransactionHolder.readWrite(beginStoreTransaction());
+            writeHolder = holder;
+            writeOwner = Thread.currentThread();
+            txObject.holder = holder;
         }
     }
 
@@ -169,6 +238,7 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
         if (holder.transaction() == null) {
             return;
         }
+        releaseWriteOwnership();
         try {
             holder.transaction().commit();
         } catch (EtchStorageException e) {
@@ -184,8 +254,19 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
     protected void doRollback(DefaultTransactionStatus status) {
         EtchTransactionHolder holder = ((EtchTransactionObject) status.getTransaction()).holder;
         if (holder.transaction() != null) {
+            releaseWriteOwnership();
             holder.transaction().rollback();
         }
+    }
+
+    /**
+     * Forgets the read-write transaction of this thread. Called while the thread still holds
+     * the store's writer lock, just before commit, rollback or close releases it: once the
+     * lock is free, the next transaction's owner writes these fields.
+     */
+    private void releaseWriteOwnership() {
+        writeOwner = null;
+        writeHolder = null;
     }
 
     @Override
@@ -204,18 +285,25 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
     @Override
     protected void doCleanupAfterCompletion(Object transaction) {
         EtchTransactionObject txObject = (EtchTransactionObject) transaction;
-        TransactionSynchronizationManager.unbindResourceIfPossible(store);
         EtchTransactionHolder holder = txObject.holder;
-        if (holder != null) {
-            if (holder.transaction() != null) {
-                // Releases the writer lock if a commit or rollback never ran (for example, a
-                // synchronization failed before completion); does nothing otherwise.
-                holder.transaction().close();
-            } else if (store instanceof TransactionAwareEtchStore<?> aware) {
+        txObject.holder = null;
+        if (holder == null) {
+            return;
+        }
+        if (holder.isReadOnly()) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(store);
+            readOnlyTransactions.decrementAndGet();
+            if (store instanceof TransactionAwareEtchStore<?> aware) {
                 aware.readOnlyTransactionEnded();
             }
+            return;
         }
-        txObject.holder = null;
+        if (holder.transaction().isActive()) {
+            // Commit and rollback never ran (for example, a synchronization failed before
+            // completion), so this thread still holds the writer lock: release it.
+            releaseWriteOwnership();
+            holder.transaction().close();
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +28,6 @@ import org.springframework.transaction.TransactionManager;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.SimpleTransactionStatus;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * An application with its own transaction manager (JDBC or JPA, here a mock, deliberately not
@@ -78,22 +78,25 @@ class EtchTransactionManagerCoexistenceTests {
     @EnableTransactionManagement
     static class AppWithJdbc {
         @Bean
-        Jdbc jdbcService(EtchStore<Library> library) {
-            return new Jdbc(library);
+        Jdbc jdbcService(EtchStore<Library> library,
+                @Qualifier("libraryTransactionManager") EtchTransactionManager libraryTransactionManager) {
+            return new Jdbc(library, libraryTransactionManager);
         }
     }
 
     public static class Jdbc {
         private final EtchStore<Library> library;
+        private final EtchTransactionManager etchManager;
 
-        Jdbc(EtchStore<Library> library) {
+        Jdbc(EtchStore<Library> library, EtchTransactionManager etchManager) {
             this.library = library;
+            this.etchManager = etchManager;
         }
 
         /** True if no Etch transaction is bound and another thread can write meanwhile. */
         @Transactional
         public boolean plainTransactionalHoldsNoEtchTransaction() throws Exception {
-            boolean noEtchResource = TransactionSynchronizationManager.getResource(library) == null;
+            boolean noEtchResource = !etchManager.isTransactionActive();
             boolean otherThreadWrote = CompletableFuture.supplyAsync(() -> {
                 library.write(lib -> lib.books().put("x", new Book("X", "x", 1)));
                 return true;
@@ -103,13 +106,13 @@ class EtchTransactionManagerCoexistenceTests {
 
         @EtchTransactional
         public boolean etchTransactional() {
-            return TransactionSynchronizationManager.getResource(library) != null;
+            return etchManager.isTransactionActive();
         }
 
         @Transactional("libraryTransactionManager")
         public boolean transactionalNamingTheEtchManager() {
             library.write(lib -> lib.books().put("y", new Book("Y", "y", 2)));
-            return TransactionSynchronizationManager.getResource(library) != null;
+            return etchManager.isTransactionActive();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.etch.spring.autoconfigure;
 
 import dev.etch.spring.transaction.EtchTransactionAttributeSource;
+import dev.etch.spring.transaction.EtchTransactionInterceptor;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,7 +11,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.interceptor.BeanFactoryTransactionAttributeSourceAdvisor;
-import org.springframework.transaction.interceptor.TransactionInterceptor;
 
 /**
  * Auto-configuration of Etch transactions: an {@code EtchTransactionManager} per store
@@ -43,8 +43,7 @@ public final class EtchTransactionAutoConfiguration {
     static BeanFactoryTransactionAttributeSourceAdvisor etchTransactionAdvisor(BeanFactory beanFactory) {
         EtchTransactionAttributeSource source = new EtchTransactionAttributeSource();
         source.setBeanFactory(beanFactory);
-        TransactionInterceptor interceptor = new TransactionInterceptor();
-        interceptor.setTransactionAttributeSource(source);
+        EtchTransactionInterceptor interceptor = new EtchTransactionInterceptor(source);
         interceptor.setBeanFactory(beanFactory);
         BeanFactoryTransactionAttributeSourceAdvisor advisor = new BeanFactoryTransactionAttributeSourceAdvisor();
         advisor.setTransactionAttributeSource(source);

@@ -122,7 +122,7 @@ public class EtchTransactionAttributeSource extends AnnotationTransactionAttribu
             if (attributes == null) {
                 return null;
             }
-            RuleBasedTransactionAttribute rule = new RuleBasedTransactionAttribute();
+            RuleBasedTransactionAttribute rule = new EtchTransactionAttribute();
             rule.setPropagationBehavior(attributes.<Propagation>getEnum("propagation").value());
             rule.setReadOnly(attributes.getBoolean("readOnly"));
             rule.setQualifier(attributes.getString("store"));

@@ -269,9 +269,14 @@ class EtchTransactionalTests {
                     try {
                         List<Future<?>> futures = new ArrayList<>();
                         for (int t = 0; t < 8; t++) {
+                            boolean nested = t % 2 == 1;
                             futures.add(pool.submit(() -> {
                                 for (int i = 0; i < 200; i++) {
-                                    service.increment("hits");
+                                    if (nested) {
+                                        service.incrementInNestedTemplate("hits");
+                                    } else {
+                                        service.increment("hits");
+                                    }
                                 }
                             }));
                         }
@@ -319,6 +324,70 @@ class EtchTransactionalTests {
                 .withBean(UnknownStore.class)
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("@EtchTransactional(\"nope\")").hasMessageContaining("[library]"));
+    }
+
+    @Test
+    void eachStoreNamedByTheAnnotationGetsItsOwnTransaction() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class))
+                .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
+                        "etch.stores.library.directory=" + dir.resolve("library"),
+                        "etch.stores.archive.state=" + Library.class.getName(),
+                        "etch.stores.archive.directory=" + dir.resolve("archive"))
+                .withBean(TwoStores.class)
+                .run(context -> {
+                    TwoStores service = context.getBean(TwoStores.class);
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(service.inLibrary()).containsExactly(true, false);
+                        assertThat(service.inArchive()).containsExactly(false, true);
+                    }
+                    assertThatThrownBy(service::archiveThenFail).isInstanceOf(IllegalStateException.class);
+                    assertThat(service.archive().read().books()).isEmpty();
+                    assertThat(service.library().read().books()).containsOnlyKeys("kept");
+                });
+    }
+
+    /** Two stores of one type; each method names its store. */
+    public static class TwoStores {
+        final EtchStore<Library> library;
+        final EtchStore<Library> archive;
+        final EtchTransactionManager libraryManager;
+        final EtchTransactionManager archiveManager;
+
+        TwoStores(@Qualifier("library") EtchStore<Library> library, @Qualifier("archive") EtchStore<Library> archive,
+                @Qualifier("libraryTransactionManager") EtchTransactionManager libraryManager,
+                @Qualifier("archiveTransactionManager") EtchTransactionManager archiveManager) {
+            this.library = library;
+            this.archive = archive;
+            this.libraryManager = libraryManager;
+            this.archiveManager = archiveManager;
+        }
+
+        public EtchStore<Library> library() {
+            return library;
+        }
+
+        public EtchStore<Library> archive() {
+            return archive;
+        }
+
+        @EtchTransactional("library")
+        public List<Boolean> inLibrary() {
+            return List.of(libraryManager.isTransactionActive(), archiveManager.isTransactionActive());
+        }
+
+        @EtchTransactional("archive")
+        public List<Boolean> inArchive() {
+            return List.of(libraryManager.isTransactionActive(), archiveManager.isTransactionActive());
+        }
+
+        /** Fails inside the archive's transaction after a write to each store. */
+        @EtchTransactional("archive")
+        public void archiveThenFail() {
+            archive.write(a -> a.books().put("lost", new Book("L", "x", 1)));
+            library.write(l -> l.books().put("kept", new Book("K", "x", 1)));
+            throw new IllegalStateException("fails after both writes");
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -549,9 +618,11 @@ class EtchTransactionalTests {
     /** Check-then-act on a counter: read, then write the incremented value. */
     public static class CounterService {
         final EtchStore<Counters> counters;
+        final TransactionTemplate nested;
 
-        CounterService(EtchStore<Counters> counters) {
+        CounterService(EtchStore<Counters> counters, @Qualifier("countersTransactionManager") PlatformTransactionManager manager) {
             this.counters = counters;
+            this.nested = new TransactionTemplate(manager);
         }
 
         public EtchStore<Counters> store() {
@@ -563,6 +634,22 @@ class EtchTransactionalTests {
             long current = counters.read().counters().getOrDefault(name, 0L);
             Thread.yield();
             counters.write(c -> c.counters().put(name, current + 1));
+        }
+
+        /**
+         * The same increment in a template that must join this method's transaction through
+         * the manager, while other threads' transactions end in an afterCommit that yields:
+         * the manager must never lose track of whose transaction is running.
+         */
+        @EtchTransactional
+        public void incrementInNestedTemplate(String name) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    Thread.yield();
+                }
+            });
+            nested.executeWithoutResult(status -> increment(name));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.etch.spring.transaction;
 import dev.etch.spring.EtchTransactional;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Member;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.springframework.transaction.interceptor.NoRollbackRuleAttribute;
 import org.springframework.transaction.interceptor.RollbackRuleAttribute;
 import org.springframework.transaction.interceptor.RuleBasedTransactionAttribute;
 import org.springframework.transaction.interceptor.TransactionAttribute;
+import org.springframework.util.ClassUtils;
 
 /**
  * Reads {@link EtchTransactional} (and only it: plain {@code @Transactional} stays with
@@ -63,6 +65,20 @@ public class EtchTransactionAttributeSource extends AnnotationTransactionAttribu
         TransactionAttribute attribute = super.determineTransactionAttribute(element);
         if (attribute instanceof RuleBasedTransactionAttribute rule) {
             rule.setQualifier(transactionManagerFor(rule.getQualifier(), element));
+        }
+        return attribute;
+    }
+
+    /**
+     * Spring's attribute for the method, named as Spring would name the transaction (the
+     * target class's qualified method name). Spring's interceptor otherwise wraps an unnamed
+     * attribute in a new naming delegate on every call.
+     */
+    @Override
+    protected TransactionAttribute computeTransactionAttribute(Method method, Class<?> targetClass) {
+        TransactionAttribute attribute = super.computeTransactionAttribute(method, targetClass);
+        if (attribute instanceof EtchTransactionAttribute etch && etch.getName() == null) {
+            etch.setName(ClassUtils.getQualifiedMethodName(method, targetClass));
         }
         return attribute;
     }

@@ -327,6 +327,19 @@ class EtchTransactionalTests {
     }
 
     @Test
+    void springSeesTheTransactionAsItSeesATransactionalOne() {
+        runner().run(context -> {
+            Loans loans = context.getBean(Loans.class);
+            String name = Loans.class.getName() + ".transactionAsSpringSeesIt";
+            assertThat(loans.transactionAsSpringSeesIt()).containsExactly(true, true, name, false, null);
+            assertThat(loans.readOnlyTransactionAsSpringSeesIt())
+                    .containsExactly(true, true, Loans.class.getName() + ".readOnlyTransactionAsSpringSeesIt", true,
+                            null);
+            assertThat(Loans.transactionState()).containsExactly(false, false, null, false, null);
+        });
+    }
+
+    @Test
     void eachStoreNamedByTheAnnotationGetsItsOwnTransaction() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class))
@@ -415,6 +428,25 @@ class EtchTransactionalTests {
 
         public EtchStore<Library> store() {
             return library;
+        }
+
+        /** What {@link TransactionSynchronizationManager} tells code on this thread. */
+        static List<Object> transactionState() {
+            return java.util.Arrays.asList(TransactionSynchronizationManager.isActualTransactionActive(),
+                    TransactionSynchronizationManager.isSynchronizationActive(),
+                    TransactionSynchronizationManager.getCurrentTransactionName(),
+                    TransactionSynchronizationManager.isCurrentTransactionReadOnly(),
+                    TransactionSynchronizationManager.getCurrentTransactionIsolationLevel());
+        }
+
+        @EtchTransactional
+        public List<Object> transactionAsSpringSeesIt() {
+            return transactionState();
+        }
+
+        @EtchTransactional(readOnly = true)
+        public List<Object> readOnlyTransactionAsSpringSeesIt() {
+            return transactionState();
         }
 
         @EtchTransactional

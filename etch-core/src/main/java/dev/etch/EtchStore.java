@@ -277,8 +277,15 @@ public interface EtchStore<T> extends AutoCloseable {
 
         /**
          * Writes a snapshot and starts a new log segment after this many log entries, in the
-         * background, under every flush policy; default 50,000. Zero turns the entry-count
-         * trigger off (see also {@link #snapshotLogSize(long)}).
+         * background, under every flush policy. Zero turns the entry-count trigger off (see
+         * also {@link #snapshotLogSize(long)}).
+         *
+         * <p>Without this call the threshold follows the state: at least 50,000 entries and
+         * at least as many entries as the newest snapshot holds records (at open, as the
+         * state holds). Every record rewritten into a snapshot is then paid for by at least
+         * one logged write, and a reopen replays a log about as long as the snapshot it loads.
+         * A fixed number rewrites a large state often: 50,000 on a million records writes
+         * twenty records to snapshots per transaction.
          *
          * @param entries log entries between automatic snapshots; zero or positive
          * @return this builder
@@ -293,8 +300,9 @@ public interface EtchStore<T> extends AutoCloseable {
         }
 
         /**
-         * Also writes a snapshot once the log has grown past this many bytes; default 64 MiB.
-         * Zero turns the size threshold off.
+         * Also writes a snapshot once the log has grown past this many bytes. Zero turns the
+         * size threshold off. Without this call the threshold follows the state: at least
+         * 64 MiB and at least the size of the newest snapshot file.
          *
          * @param bytes log size that triggers a snapshot; zero or positive
          * @return this builder

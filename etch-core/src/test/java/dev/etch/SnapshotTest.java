@@ -59,6 +59,62 @@ class SnapshotTest {
         }
     }
 
+    /**
+     * The default thresholds grow with the state: on 120,000 records, 60,000 writes (more
+     * than the 50,000 floor) take no snapshot, before or after a reopen, and the 120,000th
+     * does. A fixed threshold is kept as given whatever the state's size.
+     */
+    @Test
+    void theDefaultThresholdGrowsWithTheStateAndAFixedOneDoesNot() throws Exception {
+        int records = 120_000;
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir)
+                .flushPolicy(FlushPolicy.none()).open()) {
+            store.write(lib -> {
+                for (int i = 0; i < records; i++) {
+                    lib.books().put("b" + i, book(i));
+                }
+            });
+            store.snapshot();
+            overwrite(store, 0, 60_000);
+            assertThat(store.stats().entriesSinceSnapshot()).as("no automatic snapshot at 60,000 entries")
+                    .isEqualTo(60_000);
+        }
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir)
+                .flushPolicy(FlushPolicy.none()).open()) {
+            assertThat(store.stats().entriesSinceSnapshot()).isEqualTo(60_000);
+            overwrite(store, 60_000, records - 1);
+            assertThat(store.stats().entriesSinceSnapshot()).as("one entry short of the snapshot's records")
+                    .isEqualTo(records - 1);
+            overwrite(store, records - 1, records);
+            awaitEntriesSinceSnapshotBelow(store, records);
+        }
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir)
+                .flushPolicy(FlushPolicy.none()).snapshotEvery(50_000).open()) {
+            long before = store.stats().entriesSinceSnapshot();
+            overwrite(store, 0, 50_000 - before);
+            awaitEntriesSinceSnapshotBelow(store, 50_000);
+            assertThat(store.read().books()).hasSize(records);
+        }
+    }
+
+    /** One transaction per book, from {@code from} (inclusive) to {@code to} (exclusive). */
+    private static void overwrite(EtchStore<Library> store, long from, long to) {
+        for (long i = from; i < to; i++) {
+            int n = (int) (i % 120_000);
+            store.write(lib -> lib.books().put("b" + n, book(n + 1)));
+        }
+    }
+
+    private static void awaitEntriesSinceSnapshotBelow(EtchStore<Library> store, long entries)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (store.stats().entriesSinceSnapshot() >= entries && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.stats().entriesSinceSnapshot()).as("an automatic snapshot started a new segment")
+                .isLessThan(entries);
+    }
+
     static Stream<FlushPolicy> policies() {
         return Stream.of(FlushPolicy.immediate(), FlushPolicy.grouped(Duration.ofMillis(2)), FlushPolicy.none());
     }

@@ -45,6 +45,15 @@ import org.slf4j.LoggerFactory;
  * one leaves the previous snapshot and every log in place and is retried at the next
  * trigger.
  *
+ * <p><b>When.</b> A fixed threshold ({@code snapshotEvery}, {@code snapshotLogSize}) is used
+ * as given. The default ({@link StoreOptions#ADAPTIVE}) grows with the state, as Redis grows
+ * its log rewrites: a snapshot is due after at least 50,000 entries and at least as many as
+ * the newest snapshot holds records, or once the log is at least 64 MiB and at least as large
+ * as the newest snapshot. So each record written to a snapshot pays for at least one logged
+ * entry (a fixed 50,000 rewrote a million-record state every 50,000 writes: twenty records
+ * per write, and a snapshot thread busy all the time), and the log a reopen replays stays
+ * about as long as the snapshot it loads.
+ *
  * @param <T> the state type
  */
 final class Snapshotter<T> implements AutoCloseable {
@@ -56,6 +65,10 @@ final class Snapshotter<T> implements AutoCloseable {
     private final EtchListener listener;
     private final Function<WalWriter, Version<T>> rotate;
     private final long every;
+    /** Records in the newest snapshot (at open: in the recovered state), for the adaptive rule. */
+    private volatile long snapshotRecords;
+    /** Bytes of the newest snapshot file, for the adaptive rule. */
+    private volatile long snapshotBytes;
     private final long logSize;
     private final ExecutorService background;
     private final AtomicBoolean requested = new AtomicBoolean();
@@ -71,7 +84,7 @@ final class Snapshotter<T> implements AutoCloseable {
     private volatile boolean closed;
 
     Snapshotter(DataDirectory directory, StateSchema<T> schema, StoreOptions<T> options, long generation,
-            long newestCover, long previousCover, Function<WalWriter, Version<T>> rotate) {
+            long newestCover, long previousCover, long recordsAtOpen, Function<WalWriter, Version<T>> rotate) {
         this.directory = directory;
         this.schema = schema;
         this.listener = options.listener();
@@ -87,11 +100,14 @@ final class Snapshotter<T> implements AutoCloseable {
             return thread;
         });
         this.lastSnapshotAt = modified(directory.snapshot());
+        this.snapshotRecords = recordsAtOpen;
+        this.snapshotBytes = size(directory.snapshot());
     }
 
     /** Starts a background snapshot if the log has grown past a threshold and none is running. */
     void maybeRequest(long entriesSinceSnapshot, long logBytes) {
-        boolean due = (every > 0 && entriesSinceSnapshot >= every) || (logSize > 0 && logBytes >= logSize);
+        boolean due = reached(entriesSinceSnapshot, every, StoreOptions.DEFAULT_SNAPSHOT_EVERY, snapshotRecords)
+                || reached(logBytes, logSize, StoreOptions.DEFAULT_SNAPSHOT_LOG_SIZE, snapshotBytes);
         if (due && !closed && requested.compareAndSet(false, true)) {
             background.execute(() -> {
                 try {
@@ -106,6 +122,14 @@ final class Snapshotter<T> implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /** Whether a measure of the log reached its threshold: fixed, off (0) or adaptive. */
+    private static boolean reached(long value, long threshold, long adaptiveFloor, long newestSnapshot) {
+        if (threshold == StoreOptions.ADAPTIVE) {
+            return value >= adaptiveFloor && value >= newestSnapshot;
+        }
+        return threshold > 0 && value >= threshold;
     }
 
     /** Writes a snapshot now; returns once it is durable and the covered logs are retired. */
@@ -138,9 +162,7 @@ final class Snapshotter<T> implements AutoCloseable {
         long records = 0;
         long bytes;
         try {
-            for (CollectionSchema<?, ?> c : schema.collections()) {
-                records += ((Map<?, ?>) version.maps()[c.index()]).size();
-            }
+            records = version.records();
             try (SnapshotWriter writer = new SnapshotWriter(tmp, next, records)) {
                 for (CollectionSchema<?, ?> c : schema.collections()) {
                     writeCollection(writer, c, version.maps()[c.index()]);
@@ -171,6 +193,8 @@ final class Snapshotter<T> implements AutoCloseable {
         retireSegments();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         lastSnapshotAt = Instant.now();
+        snapshotRecords = records;
+        snapshotBytes = bytes;
         lastError = null;
         log.info("Snapshot of {}: {} records, {} bytes in {} ms; the log continues in segment {}", directory.root(),
                 records, bytes, took.toMillis(), next);
@@ -235,6 +259,14 @@ final class Snapshotter<T> implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param stateType the state record type
  * @param directory the data directory, empty for an in-memory store
  * @param flushPolicy when the log is fsynced
- * @param snapshotEvery log entries between automatic snapshots, 0 for never
- * @param snapshotLogSize log bytes that trigger an automatic snapshot, 0 for never
+ * @param snapshotEvery log entries between automatic snapshots, 0 for never, {@link #ADAPTIVE}
+ *     for the default rule (see {@link Snapshotter})
+ * @param snapshotLogSize log bytes that trigger an automatic snapshot, 0 for never,
+ *     {@link #ADAPTIVE} for the default rule
  * @param valueCodec how values are encoded
  * @param strictRecovery whether a damaged log fails the open
  * @param listener receives timings
@@ -29,9 +31,16 @@ public record StoreOptions<T>(
         boolean strictRecovery,
         EtchListener listener) {
 
-    /** Default number of log entries between automatic snapshots. */
+    /**
+     * A snapshot threshold that follows the size of the state: the default. The entry count
+     * is at least {@link #DEFAULT_SNAPSHOT_EVERY} and at least the records of the newest
+     * snapshot; the log size at least {@link #DEFAULT_SNAPSHOT_LOG_SIZE} and at least the
+     * newest snapshot's size.
+     */
+    public static final long ADAPTIVE = -1;
+    /** The fewest log entries between automatic snapshots under the default rule. */
     public static final long DEFAULT_SNAPSHOT_EVERY = 50_000;
-    /** Default log size that triggers an automatic snapshot. */
+    /** The smallest log size that triggers an automatic snapshot under the default rule. */
     public static final long DEFAULT_SNAPSHOT_LOG_SIZE = 64L << 20;
 
     /**
@@ -46,9 +55,9 @@ public record StoreOptions<T>(
         /** See {@link StoreOptions#flushPolicy()}. */
         public FlushPolicy flushPolicy = FlushPolicy.immediate();
         /** See {@link StoreOptions#snapshotEvery()}. */
-        public long snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
+        public long snapshotEvery = ADAPTIVE;
         /** See {@link StoreOptions#snapshotLogSize()}. */
-        public long snapshotLogSize = DEFAULT_SNAPSHOT_LOG_SIZE;
+        public long snapshotLogSize = ADAPTIVE;
         /** The listeners added, combined into {@link StoreOptions#listener()}. */
         public final java.util.List<EtchListener> listeners = new java.util.ArrayList<>();
         /** See {@link StoreOptions#valueCodec()}; {@code null} until set, then the default. */

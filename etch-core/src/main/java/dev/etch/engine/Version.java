@@ -8,4 +8,14 @@ package dev.etch.engine;
  * @param maps its persistent maps, in component order; never modified
  * @param <T> the state type
  */
-record Version<T>(T state, Object[] maps) {}
+record Version<T>(T state, Object[] maps) {
+
+    /** Records in all collections. */
+    long records() {
+        long records = 0;
+        for (Object map : maps) {
+            records += ((java.util.Map<?, ?>) map).size();
+        }
+        return records;
+    }
+}

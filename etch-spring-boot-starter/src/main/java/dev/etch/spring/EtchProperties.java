@@ -237,46 +237,48 @@ public class EtchProperties {
 
         /**
          * Log entries (transactions) between automatic snapshots. Zero turns the entry
-         * threshold off.
+         * threshold off. Unset, it follows the state: at least 50000 entries and at least as
+         * many as the newest snapshot holds records.
          */
-        private long every = 50_000;
+        private Long every;
 
         /**
-         * Log size that also triggers a snapshot. Zero turns the size threshold off.
+         * Log size that also triggers a snapshot. Zero turns the size threshold off. Unset,
+         * it follows the state: at least 64MB and at least the newest snapshot's size.
          */
-        private DataSize logSize = DataSize.ofMegabytes(64);
+        private DataSize logSize;
 
         /**
          * Log entries between automatic snapshots.
          *
-         * @return zero or positive
+         * @return zero or positive, or {@code null} for the store's default
          */
-        public long getEvery() {
+        public Long getEvery() {
             return every;
         }
 
         /**
          * Sets the log entries between automatic snapshots.
          *
-         * @param every zero (off) or positive
+         * @param every zero (off) or positive, or {@code null} for the store's default
          */
-        public void setEvery(long every) {
+        public void setEvery(Long every) {
             this.every = every;
         }
 
         /**
-         * The log size that triggers a snapshot.
+         * Log size that also triggers a snapshot.
          *
-         * @return the threshold
+         * @return the size, or {@code null} for the store's default
          */
         public DataSize getLogSize() {
             return logSize;
         }
 
         /**
-         * Sets the log size that triggers a snapshot.
+         * Sets the log size that also triggers a snapshot.
          *
-         * @param logSize zero (off) or positive
+         * @param logSize zero (off) or positive, or {@code null} for the store's default
          */
         public void setLogSize(DataSize logSize) {
             this.logSize = logSize;

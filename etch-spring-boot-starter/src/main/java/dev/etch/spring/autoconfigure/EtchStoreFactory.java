@@ -55,13 +55,18 @@ final class EtchStoreFactory {
         } catch (IllegalArgumentException e) {
             throw new EtchStoreOpenException(name, prefix + ".flush.interval", e.getMessage(), e);
         }
+        EtchProperties.Snapshot snapshot = properties.getSnapshot();
         try {
-            builder.snapshotEvery(properties.getSnapshot().getEvery());
+            if (snapshot.getEvery() != null) {
+                builder.snapshotEvery(snapshot.getEvery());
+            }
         } catch (IllegalArgumentException e) {
             throw new EtchStoreOpenException(name, prefix + ".snapshot.every", e.getMessage(), e);
         }
         try {
-            builder.snapshotLogSize(properties.getSnapshot().getLogSize().toBytes());
+            if (snapshot.getLogSize() != null) {
+                builder.snapshotLogSize(snapshot.getLogSize().toBytes());
+            }
         } catch (IllegalArgumentException e) {
             throw new EtchStoreOpenException(name, prefix + ".snapshot.log-size", e.getMessage(), e);
         }

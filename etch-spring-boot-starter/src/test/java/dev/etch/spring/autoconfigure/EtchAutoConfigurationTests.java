@@ -117,6 +117,30 @@ class EtchAutoConfigurationTests {
     }
 
     @Test
+    void snapshotPropertiesDriveAutomaticSnapshotsAndUnsetLeavesTheStoreDefault() {
+        runner.withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
+                "etch.stores.library.directory=" + dir.resolve("library"),
+                "etch.stores.library.flush.policy=none",
+                "etch.stores.library.snapshot.every=10")
+                .run(context -> {
+                    @SuppressWarnings("unchecked")
+                    EtchStore<Library> store = context.getBean("library", EtchStore.class);
+                    for (int i = 0; i < 10; i++) {
+                        String key = "isbn-" + i;
+                        store.write(lib -> lib.books().put(key, new Library.Book("T", "A", 2000)));
+                    }
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                    while (store.stats().lastSnapshotAt().isEmpty() && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    assertThat(store.stats().lastSnapshotAt()).as("a snapshot after 10 entries").isPresent();
+                    dev.etch.spring.EtchProperties.Store library = context.getBean(dev.etch.spring.EtchProperties.class)
+                            .getStores().get("library");
+                    assertThat(library.getSnapshot().getLogSize()).as("unset: the store's adaptive default").isNull();
+                });
+    }
+
+    @Test
     void twoStoresOfDifferentTypesInjectByType() {
         runner.withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
                 "etch.stores.library.directory=" + dir.resolve("library"),

@@ -170,6 +170,22 @@ public interface EtchStore<T> extends AutoCloseable {
     EtchTransaction<T> begin();
 
     /**
+     * Like {@link #begin()}, but waits at most {@code maxWait} for the writer lock.
+     *
+     * @param maxWait how long to wait for the writer lock; zero only takes it if it is free
+     * @return the open transaction; the caller must commit or close it
+     * @throws EtchTimeoutException if another transaction held the writer lock for all of
+     *     {@code maxWait}; nothing was started
+     * @throws EtchException if the thread was interrupted while waiting (its interrupt status
+     *     is kept); nothing was started
+     * @throws EtchClosedException if the store is closed
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     * @throws IllegalStateException if this thread is already inside a transaction of this
+     *     store
+     */
+    EtchTransaction<T> begin(Duration maxWait);
+
+    /**
      * Waits until every write acknowledged so far is durable on disk. Returns at once for a
      * store without a directory.
      *

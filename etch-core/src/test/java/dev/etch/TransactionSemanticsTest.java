@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etch.Library.Book;
 import dev.etch.Library.Loan;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -309,6 +310,42 @@ class TransactionSemanticsTest {
             assertThatThrownBy(store::begin).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already inside a transaction");
         }
+    }
+
+    @Test
+    void beginWithAMaximumWaitGivesUpWhileAnotherTransactionHoldsTheWriterLock() throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> store.write(lib -> {
+            lib.books().put("holder", DUNE);
+            held.countDown();
+            await(release);
+        }));
+        try {
+            await(held);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> store.begin(Duration.ofMillis(200))).isInstanceOf(EtchTimeoutException.class)
+                    .hasMessageContaining("PT0.2S").hasMessageContaining("no transaction was started");
+            assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
+            assertThatThrownBy(() -> store.begin(Duration.ZERO)).isInstanceOf(EtchTimeoutException.class);
+        } finally {
+            release.countDown();
+        }
+        holder.get(10, TimeUnit.SECONDS);
+        try (EtchTransaction<Library> tx = store.begin(Duration.ofSeconds(10))) {
+            assertThat(tx.state().books()).containsKey("holder");
+            tx.state().books().put("next", EMMA);
+            assertThatThrownBy(() -> store.begin(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already inside a transaction");
+            tx.commit();
+        }
+        assertThat(store.read().books()).containsOnlyKeys("holder", "next");
+        assertThatThrownBy(() -> store.begin(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        try (EtchTransaction<Library> tx = store.begin(Duration.ofSeconds(Long.MAX_VALUE))) {
+            assertThat(tx.isActive()).as("a wait too long to count in nanoseconds is just long").isTrue();
+        }
+        store.close();
+        assertThatThrownBy(() -> store.begin(Duration.ZERO)).isInstanceOf(EtchClosedException.class);
     }
 
     @Test

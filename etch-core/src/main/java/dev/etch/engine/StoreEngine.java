@@ -6,6 +6,7 @@ import dev.etch.EtchListener;
 import dev.etch.EtchStorageException;
 import dev.etch.EtchStats;
 import dev.etch.EtchStore;
+import dev.etch.EtchTimeoutException;
 import dev.etch.EtchTransaction;
 import dev.etch.ReplayReport;
 import dev.etch.schema.CollectionSchema;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -263,12 +265,52 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     @Override
     public EtchTransaction<T> begin() {
+        checkNotInTransaction();
+        long started = timed ? System.nanoTime() : 0;
+        lockForWrite();
+        return beginHandle(started);
+    }
+
+    @Override
+    public EtchTransaction<T> begin(Duration maxWait) {
+        if (java.util.Objects.requireNonNull(maxWait, "maxWait").isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
+        }
+        checkNotInTransaction();
+        long started = timed ? System.nanoTime() : 0;
+        boolean locked;
+        try {
+            locked = writerLock.tryLock(saturatedNanos(maxWait), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtchException("Interrupted while waiting for the writer lock of " + this
+                    + "; no transaction was started.", e);
+        }
+        if (!locked) {
+            throw new EtchTimeoutException("Waited " + maxWait + " for the writer lock of " + this + ", which another"
+                    + " transaction held all that time; no transaction was started. Retry, or wait longer.");
+        }
+        checkOpenLocked();
+        return beginHandle(started);
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private void checkNotInTransaction() {
         if (writerThread == Thread.currentThread()) {
             throw new IllegalStateException("This thread is already inside a transaction of this store; nested"
                     + " writes join it, so call write(...) instead of begin().");
         }
-        long started = timed ? System.nanoTime() : 0;
-        lockForWrite();
+    }
+
+    /** Under the writer lock, taken by the caller: the handle, or the lock released on failure. */
+    private EtchTransaction<T> beginHandle(long started) {
         try {
             return new Handle(beginLocked(), started);
         } catch (RuntimeException | Error e) {
@@ -279,6 +321,11 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     private void lockForWrite() {
         writerLock.lock();
+        checkOpenLocked();
+    }
+
+    /** Under the writer lock: releases it and throws if the store was closed meanwhile. */
+    private void checkOpenLocked() {
         if (closed) {
             writerLock.unlock();
             throw closedException();

@@ -3,14 +3,16 @@ package dev.etch.spring.transaction;
 import dev.etch.EtchException;
 import dev.etch.EtchStorageException;
 import dev.etch.EtchStore;
+import dev.etch.EtchTimeoutException;
 import dev.etch.EtchTransaction;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.transaction.InvalidTimeoutException;
 import org.springframework.transaction.NestedTransactionNotSupportedException;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.TransactionTimedOutException;
 import org.springframework.transaction.TransactionSuspensionNotSupportedException;
 import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
@@ -47,8 +49,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       fail with {@link TransactionSuspensionNotSupportedException}, {@code NESTED} with
  *       {@link NestedTransactionNotSupportedException}: the one writer cannot start a second
  *       transaction, and the store has no savepoints.</li>
- *   <li>A timeout fails with {@link InvalidTimeoutException}: the writer lock wait cannot be
- *       bounded.</li>
+ *   <li>A timeout bounds the wait for the store's writer lock when a read-write transaction
+ *       begins: if another transaction holds it that long, the transaction does not start
+ *       and {@link TransactionTimedOutException} is thrown. Once begun, the transaction runs
+ *       to its end (its writes are in memory and never wait); a read-only transaction takes
+ *       no lock, so its timeout has nothing to bound.</li>
  *   <li>A read-write participant inside a read-only transaction fails with
  *       {@link org.springframework.transaction.IllegalTransactionStateException}.</li>
  *   <li>A log failure at commit is a {@link TransactionSystemException} whose cause is the
@@ -198,10 +203,6 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
                     + " current transaction.");
         }
         int timeout = determineTimeout(definition);
-        if (timeout != TransactionDefinition.TIMEOUT_DEFAULT) {
-            throw new InvalidTimeoutException("Etch store '" + storeName + "' does not support transaction"
-                    + " timeouts (the wait for its writer lock cannot be bounded); remove the timeout.", timeout);
-        }
         if (definition.isReadOnly()) {
             EtchTransactionHolder holder = EtchTransactionHolder.readOnly(store.read());
             TransactionSynchronizationManager.bindResource(store, holder);
@@ -211,16 +212,21 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
             }
             txObject.holder = holder;
         } else {
-            EtchTransactionHolder holder = EtchTransactionHolder.readWrite(beginStoreTransaction());
+            EtchTransactionHolder holder = EtchTransactionHolder.readWrite(beginStoreTransaction(timeout));
             writeHolder = holder;
             writeOwner = Thread.currentThread();
             txObject.holder = holder;
         }
     }
 
-    private EtchTransaction<?> beginStoreTransaction() {
+    private EtchTransaction<?> beginStoreTransaction(int timeoutSeconds) {
         try {
-            return store.begin();
+            return timeoutSeconds == TransactionDefinition.TIMEOUT_DEFAULT ? store.begin()
+                    : store.begin(Duration.ofSeconds(Math.max(0, timeoutSeconds)));
+        } catch (EtchTimeoutException e) {
+            throw new TransactionTimedOutException("Transaction on Etch store '" + storeName + "' not started: its"
+                    + " timeout of " + timeoutSeconds + " s passed while another transaction held the store's writer"
+                    + " lock. Retry, or raise the timeout.", e);
         } catch (IllegalStateException e) {
             throw new CannotCreateTransactionException("Cannot start a Spring transaction on Etch store '" + storeName
                     + "': this thread is already inside a transaction of the store that Spring does not manage (a"
@@ -253,9 +259,12 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
     @Override
     protected void doRollback(DefaultTransactionStatus status) {
         EtchTransactionHolder holder = ((EtchTransactionObject) status.getTransaction()).holder;
-        if (holder.transaction() != null) {
+        EtchTransaction<?> transaction = holder.transaction();
+        // Only while this thread still holds the writer lock: after a failed commit released
+        // it, the fields may already belong to the next transaction.
+        if (transaction != null && transaction.isActive()) {
             releaseWriteOwnership();
-            holder.transaction().rollback();
+            transaction.rollback();
         }
     }
 

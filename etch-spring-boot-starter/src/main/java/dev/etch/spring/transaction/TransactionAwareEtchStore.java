@@ -154,6 +154,22 @@ public class TransactionAwareEtchStore<T> implements EtchStore<T> {
     }
 
     /**
+     * {@link EtchStore#begin(Duration)} of the wrapped store.
+     *
+     * @param maxWait how long to wait for the writer lock
+     * @return the open transaction
+     * @throws IllegalStateException inside a read-only transaction of this store, or if the
+     *     thread is already in a transaction of the store
+     * @throws dev.etch.EtchTimeoutException if the writer lock stayed taken for all of
+     *     {@code maxWait}
+     */
+    @Override
+    public EtchTransaction<T> begin(Duration maxWait) {
+        checkWritable();
+        return delegate.begin(maxWait);
+    }
+
+    /**
      * {@link EtchStore#flush(Duration)} of the wrapped store.
      *
      * @param timeout how long to wait at most

@@ -193,18 +193,52 @@ class EtchTransactionalTests {
             Loans loans = context.getBean(Loans.class);
             assertThatThrownBy(loans::readOnlyCallingWriter).isInstanceOf(IllegalTransactionStateException.class)
                     .hasMessageContaining("read-only");
-            TransactionTemplate withTimeout = new TransactionTemplate(
-                    context.getBean("libraryTransactionManager", PlatformTransactionManager.class));
-            withTimeout.setTimeout(5);
-            assertThatThrownBy(() -> withTimeout.executeWithoutResult(status -> { }))
-                    .isInstanceOf(org.springframework.transaction.InvalidTimeoutException.class)
-                    .hasMessageContaining("timeouts");
             assertThatThrownBy(() -> loans.store().write(lib -> loans.addTwoBooks()))
                     .isInstanceOf(org.springframework.transaction.CannotCreateTransactionException.class)
                     .hasMessageContaining("store.write(...)");
             assertThat(loans.store().read().books()).isEmpty();
             loans.addTwoBooks();
             assertThat(loans.store().read().books()).hasSize(2);
+        });
+    }
+
+    @Test
+    void aTimeoutBoundsTheWaitForTheWriterLock() {
+        runner().run(context -> {
+            Loans loans = context.getBean(Loans.class);
+            TransactionTemplate withTimeout = new TransactionTemplate(
+                    context.getBean("libraryTransactionManager", PlatformTransactionManager.class));
+            withTimeout.setTimeout(1);
+            withTimeout.executeWithoutResult(status -> loans.addTwoBooks());
+            assertThat(loans.store().read().books()).hasSize(2);
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
+                try (dev.etch.EtchTransaction<Library> tx = loans.store().begin()) {
+                    held.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                    tx.state().books().put("holder", new Book("H", "x", 1));
+                    tx.commit();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> withTimeout.executeWithoutResult(
+                        status -> loans.store().write(lib -> lib.books().put("late", new Book("L", "x", 1)))))
+                        .isInstanceOf(org.springframework.transaction.TransactionTimedOutException.class)
+                        .hasMessageContaining("library").hasMessageContaining("1 s");
+                assertThat(System.nanoTime() - started).as("waited about the timeout")
+                        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(900));
+            } finally {
+                release.countDown();
+            }
+            holder.get(10, TimeUnit.SECONDS);
+            assertThat(loans.store().read().books()).containsKey("holder").doesNotContainKey("late");
+            assertThat(context.getBean("libraryTransactionManager", EtchTransactionManager.class).isTransactionActive())
+                    .isFalse();
         });
     }
 

@@ -2,6 +2,7 @@ package dev.etch.bench;
 
 import dev.etch.EtchCollection;
 import dev.etch.EtchStore;
+import dev.etch.EtchTransaction;
 import dev.etch.spring.EtchTransactional;
 import dev.etch.spring.transaction.EtchTransactionManager;
 import java.nio.file.Path;
@@ -175,6 +176,19 @@ public class EtchTransactionalBenchmark {
         @Override
         protected void doCleanupAfterCompletion(Object transaction) {
             TransactionSynchronizationManager.unbindResourceIfPossible(RESOURCE);
+        }
+    }
+
+    /**
+     * The same write joined to a transaction from {@code store.begin()}: the store's own
+     * transaction API, the work a Spring transaction drives, without Spring.
+     */
+    @Benchmark
+    public void storeBeginCommitWrite() {
+        long value = next++;
+        try (EtchTransaction<Counters> tx = store.begin()) {
+            store.write(c -> c.counters().put("k" + (value & 1023), value));
+            tx.commit();
         }
     }
 

@@ -65,11 +65,11 @@ final class Snapshotter<T> implements AutoCloseable {
     private final EtchListener listener;
     private final Function<WalWriter, Version<T>> rotate;
     private final long every;
+    private final long logSize;
     /** Records in the newest snapshot (at open: in the recovered state), for the adaptive rule. */
     private volatile long snapshotRecords;
     /** Bytes of the newest snapshot file, for the adaptive rule. */
     private volatile long snapshotBytes;
-    private final long logSize;
     private final ExecutorService background;
     private final AtomicBoolean requested = new AtomicBoolean();
 

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -273,7 +274,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     @Override
     public EtchTransaction<T> begin(Duration maxWait) {
-        if (java.util.Objects.requireNonNull(maxWait, "maxWait").isNegative()) {
+        if (Objects.requireNonNull(maxWait, "maxWait").isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
         }
         checkNotInTransaction();

@@ -1,5 +1,7 @@
 package dev.etch.engine;
 
+import java.util.Map;
+
 /**
  * One committed version of the state: the record handed to readers and the persistent maps
  * it is made of, indexed by record component.
@@ -14,7 +16,7 @@ record Version<T>(T state, Object[] maps) {
     long records() {
         long records = 0;
         for (Object map : maps) {
-            records += ((java.util.Map<?, ?>) map).size();
+            records += ((Map<?, ?>) map).size();
         }
         return records;
     }

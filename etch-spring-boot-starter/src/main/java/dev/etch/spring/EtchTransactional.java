@@ -93,6 +93,17 @@ public @interface EtchTransactional {
     boolean readOnly() default false;
 
     /**
+     * How long, in seconds, a read-write transaction waits for the store's writer lock when
+     * it begins. If another transaction holds the lock that long, the method does not run
+     * and {@link org.springframework.transaction.TransactionTimedOutException} is thrown.
+     * A transaction that has begun runs to its end. Only a method that starts the
+     * transaction applies it; one that joins does not.
+     *
+     * @return the timeout in seconds, or -1 (the default) to wait as long as it takes
+     */
+    int timeout() default -1;
+
+    /**
      * Exception types that roll back, in addition to runtime exceptions and errors (typically
      * checked exceptions). Subclasses match too; the closest match wins.
      *

@@ -141,6 +141,7 @@ public class EtchTransactionAttributeSource extends AnnotationTransactionAttribu
             RuleBasedTransactionAttribute rule = new EtchTransactionAttribute();
             rule.setPropagationBehavior(attributes.<Propagation>getEnum("propagation").value());
             rule.setReadOnly(attributes.getBoolean("readOnly"));
+            rule.setTimeout(attributes.<Integer>getNumber("timeout").intValue());
             rule.setQualifier(attributes.getString("store"));
             List<RollbackRuleAttribute> rules = new ArrayList<>();
             for (Class<?> type : attributes.getClassArray("rollbackFor")) {

@@ -232,11 +232,16 @@ class EtchTransactionalTests {
                         .hasMessageContaining("library").hasMessageContaining("1 s");
                 assertThat(System.nanoTime() - started).as("waited about the timeout")
                         .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(900));
+                assertThatThrownBy(loans::addBookWithinOneSecond)
+                        .isInstanceOf(org.springframework.transaction.TransactionTimedOutException.class);
             } finally {
                 release.countDown();
             }
             holder.get(10, TimeUnit.SECONDS);
-            assertThat(loans.store().read().books()).containsKey("holder").doesNotContainKey("late");
+            assertThat(loans.store().read().books()).containsKey("holder").doesNotContainKey("late")
+                    .doesNotContainKey("timely");
+            loans.addBookWithinOneSecond();
+            assertThat(loans.store().read().books()).containsKey("timely");
             assertThat(context.getBean("libraryTransactionManager", EtchTransactionManager.class).isTransactionActive())
                     .isFalse();
         });
@@ -481,6 +486,11 @@ class EtchTransactionalTests {
         @EtchTransactional(readOnly = true)
         public List<Object> readOnlyTransactionAsSpringSeesIt() {
             return transactionState();
+        }
+
+        @EtchTransactional(timeout = 1)
+        public void addBookWithinOneSecond() {
+            library.write(lib -> lib.books().put("timely", new Book("T", "x", 1)));
         }
 
         @EtchTransactional

@@ -79,6 +79,13 @@ final class Recovery<T> {
     /** Decoded changes not yet applied, per collection index, in log order. */
     private Pending[] pending;
     private long pendingBytes;
+    /**
+     * While a snapshot is read: its keys are unique, so every value gathered is one the
+     * opened state holds anyway, and only {@link #CHANGE_OVERHEAD} per change counts
+     * towards {@link #applyBytes}. The whole snapshot is then assembled in one batch
+     * instead of its tail being inserted one by one into the assembled head.
+     */
+    private boolean readingSnapshot;
     private final Map<Integer, Long> skippedOps = new HashMap<>();
     /** Decodes batches in parallel with reading; {@code null} on a single processor. */
     private ExecutorService decoders;
@@ -249,6 +256,7 @@ final class Recovery<T> {
             }
             return new long[] {0, etchdb.records()};
         }
+        readingSnapshot = true;
         try {
             SnapshotReader.Header header = SnapshotReader.read(file,
                     (collection, key, value) -> apply(Op.put(collection, key, value)));
@@ -256,6 +264,8 @@ final class Recovery<T> {
             return new long[] {header.generation(), header.records()};
         } catch (IOException e) {
             throw new EtchStorageException("Cannot read snapshot " + file + ": " + e.getMessage(), e);
+        } finally {
+            readingSnapshot = false;
         }
     }
 
@@ -416,7 +426,7 @@ final class Recovery<T> {
                 skippedOps.merge(d.unknownId(), 1L, Long::sum);
             } else {
                 pending[d.collection().index()].add(d.key(), d.value());
-                pendingBytes += d.bytes() + CHANGE_OVERHEAD;
+                pendingBytes += (readingSnapshot ? 0 : d.bytes()) + CHANGE_OVERHEAD;
             }
         }
         if (pendingBytes >= applyBytes) {

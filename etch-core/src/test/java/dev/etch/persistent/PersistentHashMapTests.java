@@ -173,7 +173,7 @@ class PersistentHashMapTests {
                 PersistentMap.Builder<Key, Integer> oneByOne = PersistentHashMap.<Key, Integer>empty().toBuilder();
                 Map<Key, Integer> model = new HashMap<>();
                 // The first batch goes to an empty builder (assembled bottom-up), the later
-                // ones are inserted in trie order into what is there.
+                // ones are inserted one by one into what is there.
                 for (int batch = 0; batch < 3; batch++) {
                     int count = rnd.nextInt(round % 10 == 0 ? 80_000 : 4000);
                     Object[] keys = new Object[count];

@@ -178,14 +178,8 @@ class TransactionSemanticsTest {
 
     @Test
     void otherThreadsDoNotSeeATransactionBeforeItCommits() throws Exception {
-        CountDownLatch written = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> store.write(lib -> {
-            lib.books().put("a", DUNE);
-            written.countDown();
-            await(checked);
-        }));
-        assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> writer = writeAndHold("a", DUNE, checked);
 
         assertThat(store.read().books()).as("reader is not blocked and sees nothing uncommitted").isEmpty();
         checked.countDown();
@@ -195,14 +189,8 @@ class TransactionSemanticsTest {
 
     @Test
     void writesAreSerialized() throws Exception {
-        CountDownLatch firstInside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> store.write(lib -> {
-            lib.books().put("n", new Book("0", "x", 0));
-            firstInside.countDown();
-            await(release);
-        }));
-        assertThat(firstInside.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> first = writeAndHold("n", new Book("0", "x", 0), release);
         CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> store.writeAndGet(lib -> {
             Book seen = lib.books().get("n");
             lib.books().put("n", new Book(String.valueOf(Integer.parseInt(seen.title()) + 1), "x", 0));
@@ -314,15 +302,9 @@ class TransactionSemanticsTest {
 
     @Test
     void beginWithAMaximumWaitGivesUpWhileAnotherTransactionHoldsTheWriterLock() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> store.write(lib -> {
-            lib.books().put("holder", DUNE);
-            held.countDown();
-            await(release);
-        }));
+        CompletableFuture<Void> holder = writeAndHold("holder", DUNE, release);
         try {
-            await(held);
             long started = System.nanoTime();
             assertThatThrownBy(() -> store.begin(Duration.ofMillis(200))).isInstanceOf(EtchTimeoutException.class)
                     .hasMessageContaining("PT0.2S").hasMessageContaining("no transaction was started");
@@ -359,6 +341,21 @@ class TransactionSemanticsTest {
         assertThatThrownBy(() -> store.writeAndGet(lib -> 1)).isInstanceOf(EtchClosedException.class);
         assertThatThrownBy(store::begin).isInstanceOf(EtchClosedException.class);
         assertThatThrownBy(store::flush).isInstanceOf(EtchClosedException.class);
+    }
+
+    /**
+     * Starts a write on another thread that puts one book and then stays inside its
+     * transaction, holding the writer lock, until {@code release}; returns once it is there.
+     */
+    private CompletableFuture<Void> writeAndHold(String key, Book book, CountDownLatch release) {
+        CountDownLatch inside = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> store.write(lib -> {
+            lib.books().put(key, book);
+            inside.countDown();
+            await(release);
+        }));
+        await(inside);
+        return writer;
     }
 
     private static void await(CountDownLatch latch) {

@@ -53,20 +53,9 @@ public final class OpenMeasurement {
 
     private static void make(EtchStore.Builder<Library> builder, int records, int logRecords) {
         try (EtchStore<Library> store = builder.open()) {
-            for (int start = 0; start < records; start += 10_000) {
-                int from = start;
-                store.write(lib -> {
-                    for (int i = from; i < Math.min(records, from + 10_000); i++) {
-                        lib.books().put(Book.key(i), Book.of(i));
-                    }
-                });
-            }
+            Library.writeBooks(store, 0, records, 10_000);
             store.snapshot();
-            store.write(lib -> {
-                for (int i = 0; i < logRecords; i++) {
-                    lib.books().put(Book.key(records + i), Book.of(records + i));
-                }
-            });
+            Library.writeBooks(store, records, records + logRecords, Math.max(1, logRecords));
         }
     }
 

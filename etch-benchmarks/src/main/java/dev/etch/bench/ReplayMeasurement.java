@@ -35,14 +35,7 @@ public final class ReplayMeasurement {
             try (EtchStore<Library> store = EtchStore.builder(Library.class)
                     .directory(dir).valueCodec(codec).flushPolicy(FlushPolicy.none()).snapshotEvery(0).snapshotLogSize(0)
                     .open()) {
-                for (int c = 0; c < commits; c++) {
-                    int base = c * perCommit;
-                    store.write(lib -> {
-                        for (int i = base; i < base + perCommit; i++) {
-                            lib.books().put(Book.key(i), Book.of(i));
-                        }
-                    });
-                }
+                Library.writeBooks(store, 0, records, perCommit);
             }
             long buildNs = System.nanoTime() - t0;
             long walBytes = Files.size(dir.resolve("wal.bin"));

@@ -46,21 +46,10 @@ public final class SnapshotMeasurement {
             EtchStore.Builder<Library> builder = EtchStore.builder(Library.class).directory(dir).valueCodec(codec)
                     .flushPolicy(FlushPolicy.grouped(Duration.ofMillis(2))).snapshotEvery(0).snapshotLogSize(0);
             try (EtchStore<Library> store = builder.open()) {
-                for (int start = 0; start < records; start += 10_000) {
-                    int from = start;
-                    store.write(lib -> {
-                        for (int i = from; i < Math.min(records, from + 10_000); i++) {
-                            lib.books().put(Book.key(i), Book.of(i));
-                        }
-                    });
-                }
+                Library.writeBooks(store, 0, records, 10_000);
                 store.flush();
                 measureSnapshotUnderWrites(store, dir, records);
-                store.write(lib -> {
-                    for (int i = 0; i < logRecords; i++) {
-                        lib.books().put(Book.key(records + i), Book.of(records + i));
-                    }
-                });
+                Library.writeBooks(store, records, records + logRecords, Math.max(1, logRecords));
             }
             long total = (long) records + logRecords;
             double[] seconds = new double[runs];

@@ -202,7 +202,6 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
                     + " transaction inside its current one: a store has no savepoints. Use REQUIRED to join the"
                     + " current transaction.");
         }
-        int timeout = determineTimeout(definition);
         if (definition.isReadOnly()) {
             EtchTransactionHolder holder = EtchTransactionHolder.readOnly(store.read());
             TransactionSynchronizationManager.bindResource(store, holder);
@@ -212,17 +211,19 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
             }
             txObject.holder = holder;
         } else {
-            EtchTransactionHolder holder = EtchTransactionHolder.readWrite(beginStoreTransaction(timeout));
+            EtchTransactionHolder holder =
+                    EtchTransactionHolder.readWrite(beginStoreTransaction(determineTimeout(definition)));
             writeHolder = holder;
             writeOwner = Thread.currentThread();
             txObject.holder = holder;
         }
     }
 
+    /** Spring has already refused timeouts below {@code TIMEOUT_DEFAULT}. */
     private EtchTransaction<?> beginStoreTransaction(int timeoutSeconds) {
         try {
             return timeoutSeconds == TransactionDefinition.TIMEOUT_DEFAULT ? store.begin()
-                    : store.begin(Duration.ofSeconds(Math.max(0, timeoutSeconds)));
+                    : store.begin(Duration.ofSeconds(timeoutSeconds));
         } catch (EtchTimeoutException e) {
             throw new TransactionTimedOutException("Transaction on Etch store '" + storeName + "' not started: its"
                     + " timeout of " + timeoutSeconds + " s passed while another transaction held the store's writer"

@@ -42,9 +42,14 @@ class EtchTransactionalTests {
     @TempDir
     Path dir;
 
-    private ApplicationContextRunner runner() {
+    /** The starter's store and transaction auto-configurations, nothing else. */
+    private static ApplicationContextRunner autoConfigured() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class));
+    }
+
+    private ApplicationContextRunner runner() {
+        return autoConfigured()
                 .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
                         "etch.stores.library.directory=" + dir.resolve("library"),
                         "etch.stores.library.flush.policy=none")
@@ -296,8 +301,7 @@ class EtchTransactionalTests {
 
     @Test
     void eightThreadsCheckThenActWithoutLostUpdates() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class))
+        autoConfigured()
                 .withPropertyValues("etch.stores.counters.state=" + Counters.class.getName(),
                         "etch.stores.counters.directory=" + dir.resolve("counters"),
                         "etch.stores.counters.flush.policy=none")
@@ -356,8 +360,7 @@ class EtchTransactionalTests {
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("names no store").hasMessageContaining("library")
                         .hasMessageContaining("other"));
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class))
+        autoConfigured()
                 .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
                         "etch.stores.library.directory=" + dir.resolve("library2"))
                 .withBean(UnknownStore.class)
@@ -380,8 +383,7 @@ class EtchTransactionalTests {
 
     @Test
     void eachStoreNamedByTheAnnotationGetsItsOwnTransaction() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class))
+        autoConfigured()
                 .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
                         "etch.stores.library.directory=" + dir.resolve("library"),
                         "etch.stores.archive.state=" + Library.class.getName(),

@@ -6,6 +6,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
@@ -40,11 +41,13 @@ public final class EtchTransactionAutoConfiguration {
      */
     @Bean(name = ADVISOR_BEAN_NAME)
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static BeanFactoryTransactionAttributeSourceAdvisor etchTransactionAdvisor(BeanFactory beanFactory) {
+    static BeanFactoryTransactionAttributeSourceAdvisor etchTransactionAdvisor(BeanFactory beanFactory,
+            ApplicationEventPublisher eventPublisher) {
         EtchTransactionAttributeSource source = new EtchTransactionAttributeSource();
         source.setBeanFactory(beanFactory);
         EtchTransactionInterceptor interceptor = new EtchTransactionInterceptor(source);
         interceptor.setBeanFactory(beanFactory);
+        interceptor.setApplicationEventPublisher(eventPublisher);
         BeanFactoryTransactionAttributeSourceAdvisor advisor = new BeanFactoryTransactionAttributeSourceAdvisor();
         advisor.setTransactionAttributeSource(source);
         advisor.setAdvice(interceptor);

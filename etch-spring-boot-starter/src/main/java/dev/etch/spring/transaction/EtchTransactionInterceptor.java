@@ -7,8 +7,9 @@ import org.springframework.transaction.interceptor.TransactionInterceptor;
 /**
  * The advice behind {@link dev.etch.spring.EtchTransactional}: Spring's
  * {@link TransactionInterceptor}, with every semantic of it (rollback rules, propagation,
- * {@code TransactionAspectSupport.currentTransactionStatus()}, synchronizations), reading
- * attributes from an {@link EtchTransactionAttributeSource}.
+ * {@code TransactionAspectSupport.currentTransactionStatus()}, synchronizations,
+ * {@link org.springframework.transaction.interceptor.MethodRollbackEvent}s once an event
+ * publisher is set), reading attributes from an {@link EtchTransactionAttributeSource}.
  *
  * <p>The only difference is how it finds the transaction manager: the attribute of an
  * {@code @EtchTransactional} method already names the store's {@link EtchTransactionManager}

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.aop.support.AopUtils;
@@ -27,12 +28,14 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.NestedTransactionNotSupportedException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionSuspensionNotSupportedException;
 import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.interceptor.MethodRollbackEvent;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -401,6 +404,89 @@ class EtchTransactionalTests {
                 });
     }
 
+    @Test
+    void aRollbackPublishesAMethodRollbackEventAsSpringsInterceptorDoes() {
+        runner().withBean(RollbackEvents.class).run(context -> {
+            Loans loans = context.getBean(Loans.class);
+            RollbackEvents events = context.getBean(RollbackEvents.class);
+            IllegalStateException failure = new IllegalStateException("roll back");
+            assertThatThrownBy(() -> loans.writeThenThrow(failure)).isSameAs(failure);
+            assertThatThrownBy(() -> loans.writeThenThrowChecked(new IOException("commits")))
+                    .isInstanceOf(IOException.class);
+            assertThat(events.seen).hasSize(1);
+            MethodRollbackEvent event = events.seen.get(0);
+            assertThat(event.getFailure()).isSameAs(failure);
+            assertThat(event.getMethod().getName()).isEqualTo("writeThenThrow");
+            assertThat(event.getTransaction().isNewTransaction()).isTrue();
+        });
+    }
+
+    @Test
+    void aMethodReturningAFailedFutureRollsBackAsWithTransactional() {
+        runner().run(context -> {
+            Loans loans = context.getBean(Loans.class);
+            assertThat(loans.writeReturningFuture("kept", null)).isCompleted();
+            assertThat(loans.writeReturningFuture("lost", new IllegalStateException("failed")))
+                    .isCompletedExceptionally();
+            assertThat(loans.store().read().books()).containsKey("kept").doesNotContainKey("lost");
+        });
+    }
+
+    @Test
+    void oneInterfaceMethodOnTwoClassesRunsOnEachClassesStore() {
+        autoConfigured()
+                .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
+                        "etch.stores.library.directory=" + dir.resolve("library"),
+                        "etch.stores.archive.state=" + Library.class.getName(),
+                        "etch.stores.archive.directory=" + dir.resolve("archive"))
+                .withBean("shelfInLibrary", Shelf.class, LibraryShelf::new)
+                .withBean("shelfInArchive", Shelf.class, ArchiveShelf::new)
+                .run(context -> {
+                    Shelf library = context.getBean("shelfInLibrary", Shelf.class);
+                    Shelf archive = context.getBean("shelfInArchive", Shelf.class);
+                    assertThat(AopUtils.isJdkDynamicProxy(library)).isTrue();
+                    EtchTransactionManager libraryManager =
+                            context.getBean("libraryTransactionManager", EtchTransactionManager.class);
+                    EtchTransactionManager archiveManager =
+                            context.getBean("archiveTransactionManager", EtchTransactionManager.class);
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(library.activeIn(libraryManager, archiveManager)).containsExactly(true, false);
+                        assertThat(archive.activeIn(libraryManager, archiveManager)).containsExactly(false, true);
+                    }
+                });
+    }
+
+    /** One interface, two implementations whose methods name different stores. */
+    public interface Shelf {
+        List<Boolean> activeIn(EtchTransactionManager first, EtchTransactionManager second);
+    }
+
+    static class LibraryShelf implements Shelf {
+        @Override
+        @EtchTransactional("library")
+        public List<Boolean> activeIn(EtchTransactionManager first, EtchTransactionManager second) {
+            return List.of(first.isTransactionActive(), second.isTransactionActive());
+        }
+    }
+
+    static class ArchiveShelf implements Shelf {
+        @Override
+        @EtchTransactional("archive")
+        public List<Boolean> activeIn(EtchTransactionManager first, EtchTransactionManager second) {
+            return List.of(first.isTransactionActive(), second.isTransactionActive());
+        }
+    }
+
+    /** Collects the rollback events the application publishes. */
+    static class RollbackEvents {
+        final List<MethodRollbackEvent> seen = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(MethodRollbackEvent event) {
+            seen.add(event);
+        }
+    }
+
     /** Two stores of one type; each method names its store. */
     public static class TwoStores {
         final EtchStore<Library> library;
@@ -523,6 +609,16 @@ class EtchTransactionalTests {
         public void writeThenThrow(Throwable failure) {
             library.write(lib -> lib.books().put("isbn-1", new Book("Dune", "Herbert", 1965)));
             sneakyThrow(failure);
+        }
+
+        /**
+         * Writes a book and returns a future completed with {@code failure}, or normally when
+         * it is null: Spring rolls back when the returned future has already failed.
+         */
+        @EtchTransactional
+        public CompletableFuture<Void> writeReturningFuture(String isbn, RuntimeException failure) {
+            library.write(lib -> lib.books().put(isbn, new Book("F", "a", 1)));
+            return failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure);
         }
 
         @EtchTransactional

@@ -3,6 +3,7 @@ package dev.etch.spring.autoconfigure;
 import dev.etch.spring.transaction.EtchTransactionAttributeSource;
 import dev.etch.spring.transaction.EtchTransactionInterceptor;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -42,12 +43,13 @@ public final class EtchTransactionAutoConfiguration {
     @Bean(name = ADVISOR_BEAN_NAME)
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static BeanFactoryTransactionAttributeSourceAdvisor etchTransactionAdvisor(BeanFactory beanFactory,
-            ApplicationEventPublisher eventPublisher) {
+            ObjectProvider<ApplicationEventPublisher> eventPublisher) {
         EtchTransactionAttributeSource source = new EtchTransactionAttributeSource();
         source.setBeanFactory(beanFactory);
         EtchTransactionInterceptor interceptor = new EtchTransactionInterceptor(source);
         interceptor.setBeanFactory(beanFactory);
-        interceptor.setApplicationEventPublisher(eventPublisher);
+        // As for Spring's own interceptor bean: rollbacks publish MethodRollbackEvents.
+        eventPublisher.ifAvailable(interceptor::setApplicationEventPublisher);
         BeanFactoryTransactionAttributeSourceAdvisor advisor = new BeanFactoryTransactionAttributeSourceAdvisor();
         advisor.setTransactionAttributeSource(source);
         advisor.setAdvice(interceptor);

@@ -128,6 +128,8 @@ public interface EtchStore<T> extends AutoCloseable {
      * @throws EtchClosedException if the store is closed
      * @throws EtchCodecException if a key or value cannot be encoded; nothing is applied
      * @throws EtchStorageException if the log cannot be written or synced; nothing is applied
+     * @throws EtchException if the changes would be larger than one log entry can hold (about
+     *     2 GiB encoded); nothing is applied
      * @throws RuntimeException whatever {@code fn} throws, unchanged; nothing is applied
      */
     void write(Consumer<? super T> fn);
@@ -142,6 +144,8 @@ public interface EtchStore<T> extends AutoCloseable {
      * @throws EtchClosedException if the store is closed
      * @throws EtchCodecException if a key or value cannot be encoded; nothing is applied
      * @throws EtchStorageException if the log cannot be written or synced; nothing is applied
+     * @throws EtchException if the changes would be larger than one log entry can hold (about
+     *     2 GiB encoded); nothing is applied
      * @throws RuntimeException whatever {@code fn} throws, unchanged; nothing is applied
      */
     <R> R writeAndGet(Function<? super T, ? extends R> fn);
@@ -154,6 +158,8 @@ public interface EtchStore<T> extends AutoCloseable {
      * @param fn the transaction body
      * @throws EtchClosedException if the store is closed
      * @throws EtchStorageException if the log cannot be written or synced
+     * @throws EtchException if the changes would be larger than one log entry can hold (about
+     *     2 GiB encoded); nothing is applied
      * @throws RuntimeException whatever {@code fn} throws, unchanged; nothing is applied
      */
     void writeDurable(Consumer<? super T> fn);

@@ -41,6 +41,9 @@ public interface EtchTransaction<T> extends AutoCloseable {
      *     another thread
      * @throws EtchStorageException if the log could not be written or synced; nothing was
      *     applied
+     * @throws EtchException if a write joined to the transaction failed (it was rolled back
+     *     instead), or if the changes would be larger than one log entry can hold (about
+     *     2 GiB encoded); nothing was applied
      */
     void commit();
 

@@ -23,6 +23,8 @@ public interface CommitLog extends AutoCloseable {
      * @return a handle to wait on
      * @throws dev.etch.EtchStorageException if the entry could not be written; the log is as
      *     it was before the call, or refuses further appends (the message says which)
+     * @throws dev.etch.EtchException if the entry would be larger than one log entry can be;
+     *     nothing was written
      */
     Commit append(List<Op> ops, Object state);
 

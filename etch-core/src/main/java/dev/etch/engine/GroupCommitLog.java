@@ -1,5 +1,6 @@
 package dev.etch.engine;
 
+import dev.etch.EtchException;
 import dev.etch.EtchListener;
 import dev.etch.EtchStorageException;
 import dev.etch.FlushPolicy;
@@ -63,8 +64,11 @@ final class GroupCommitLog implements CommitLog {
     private final boolean publishOnDurable;
     private final Consumer<Object> onDurable;
     private final EtchListener listener;
-    /** Reused encoding buffer; touched only by the appending thread. */
-    private final PostcardOutput buffer = new PostcardOutput(4096);
+    private static final int INITIAL_BUFFER = 4096;
+    /** Past this capacity, the encoding buffer is replaced after its entry is written. */
+    private static final int RETAINED_BUFFER = 16 << 20;
+    /** Reused encoding buffer; touched only by the appending thread, under the writer lock. */
+    private PostcardOutput buffer = new PostcardOutput(INITIAL_BUFFER);
 
     private final Object monitor = new Object();
     /** Appended, not yet durable, in log order (immediate policy only). Guarded by monitor. */
@@ -137,7 +141,25 @@ final class GroupCommitLog implements CommitLog {
                     + " acknowledged entries that could not be synced because fsync keeps failing; writes are refused"
                     + " until a sync succeeds (those entries are kept in memory and retried).", failure);
         }
+        long entrySize = WalFormat.encodedSize(ops);
+        if (entrySize - WalFormat.ENTRY_OVERHEAD > WalFormat.MAX_PAYLOAD_SIZE) {
+            throw new EtchException("This transaction would be a log entry of " + entrySize + " bytes ("
+                    + ops.size() + " operations); one entry holds at most " + WalFormat.MAX_PAYLOAD_SIZE + " bytes"
+                    + " of operations (etchdb's format frames an entry with a 32-bit length). Nothing was written or"
+                    + " applied; split the work into several transactions.");
+        }
+        try {
+            return appendEntry(ops, state, (int) entrySize);
+        } finally {
+            if (buffer.array().length > RETAINED_BUFFER) {
+                buffer = new PostcardOutput(INITIAL_BUFFER); // one large transaction must not keep its memory
+            }
+        }
+    }
+
+    private Commit appendEntry(List<Op> ops, Object state, int entrySize) {
         buffer.reset();
+        buffer.ensureRoom(entrySize); // a large entry gets its array at once, not by doubling
         WalFormat.appendEntry(ops, buffer);
         long end;
         try {

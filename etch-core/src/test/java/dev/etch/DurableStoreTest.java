@@ -55,6 +55,24 @@ class DurableStoreTest {
         }
     }
 
+    /** A Java string may hold an unpaired surrogate; its UTF-8 bytes would read back as '?'. */
+    @Test
+    void aKeyWithNoUtf8FormIsRefusedRatherThanStoredAsAnotherKey() {
+        String paired = "isbn-\uD83D\uDCD6"; // a supplementary character: a valid pair
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            store.write(lib -> lib.books().put(paired, DUNE));
+            for (String unpaired : List.of("isbn-\uD800", "\uDC00isbn", "isbn-\uD800x")) {
+                assertThatThrownBy(() -> store.write(lib -> lib.books().put(unpaired, EMMA)))
+                        .isInstanceOf(EtchCodecException.class)
+                        .hasMessageContaining("unpaired surrogate");
+            }
+            assertThat(store.read().books()).containsOnlyKeys(paired);
+        }
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).containsExactly(Map.entry(paired, DUNE));
+        }
+    }
+
     @Test
     void aKeyChangedSeveralTimesInOneTransactionIsLoggedOnceWithItsLastChange() {
         try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {

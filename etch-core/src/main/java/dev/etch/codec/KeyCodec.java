@@ -1,6 +1,7 @@
 package dev.etch.codec;
 
 import dev.etch.EtchSchemaException;
+import dev.etch.codec.postcard.PostcardOutput;
 import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.RecordComponent;
 import java.net.Inet4Address;
@@ -148,6 +149,8 @@ public abstract sealed class KeyCodec<K> {
      * @param key the key, not {@code null}
      * @return its bytes
      * @throws NullPointerException if the key, or a component of a composite key, is null
+     * @throws IllegalArgumentException if a string in the key has an unpaired surrogate, which
+     *     has no UTF-8 form
      */
     public abstract byte[] encode(K key);
 
@@ -186,6 +189,9 @@ public abstract sealed class KeyCodec<K> {
 
         @Override
         public byte[] encode(String key) {
+            // Refuses an unpaired surrogate, which getBytes would store as '?': the key read
+            // back after a reopen would not be the key written.
+            PostcardOutput.utf8Length(key);
             return key.getBytes(StandardCharsets.UTF_8);
         }
 

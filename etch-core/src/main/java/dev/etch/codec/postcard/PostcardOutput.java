@@ -215,14 +215,15 @@ public final class PostcardOutput {
     }
 
     /**
-     * Writes a string as postcard does: varint length of its UTF-8 form, then the UTF-8 bytes,
-     * encoded straight into the buffer.
+     * The length of a string's UTF-8 form, refusing what has none: Java strings may hold an
+     * unpaired surrogate, which {@code String.getBytes(UTF_8)} would silently turn into
+     * {@code '?'}, so what was stored would differ from what was written.
      *
      * @param s the string
-     * @throws IllegalArgumentException if it contains an unpaired surrogate, which has no UTF-8
-     *     form (a Rust {@code String} cannot hold one)
+     * @return its UTF-8 length in bytes
+     * @throws IllegalArgumentException if it contains an unpaired surrogate, naming the index
      */
-    public void writeString(String s) {
+    public static long utf8Length(String s) {
         int n = s.length();
         long utf8 = 0;
         for (int i = 0; i < n; i++) {
@@ -240,6 +241,20 @@ public final class PostcardOutput {
                 utf8 += 3;
             }
         }
+        return utf8;
+    }
+
+    /**
+     * Writes a string as postcard does: varint length of its UTF-8 form, then the UTF-8 bytes,
+     * encoded straight into the buffer.
+     *
+     * @param s the string
+     * @throws IllegalArgumentException if it contains an unpaired surrogate, which has no UTF-8
+     *     form (a Rust {@code String} cannot hold one)
+     */
+    public void writeString(String s) {
+        int n = s.length();
+        long utf8 = utf8Length(s);
         writeVarint(utf8);
         if (utf8 > MAX_CAPACITY) {
             throw new IllegalStateException("string too long for a postcard buffer: " + utf8 + " UTF-8 bytes");

@@ -51,7 +51,11 @@ class EtchStoreFailureAnalyzer extends AbstractFailureAnalyzer<EtchStoreOpenExce
                     : locked.ownerPid().isPresent() ? "Stop process " + locked.ownerPid().getAsLong()
                             + " (for example an earlier instance of this application), or " : "Stop the process"
                             + " that has it open, or ")
-                    + "give " + property + " a directory of its own.";
+                    + "give " + property + " a directory of its own."
+                    + (self ? " In tests, the other store is often an earlier application context that Spring's test"
+                            + " context cache keeps open: give each test configuration its own directory (a @TempDir"
+                            + " through @DynamicPropertySource), or close the earlier context with @DirtiesContext."
+                            : "");
         } else if (reason instanceof WalCorruptedException corrupt) {
             description = "The log " + corrupt.file() + " of Etch store '" + store + "' is damaged at offset "
                     + corrupt.offset() + " (" + corrupt.reason() + "), and " + property

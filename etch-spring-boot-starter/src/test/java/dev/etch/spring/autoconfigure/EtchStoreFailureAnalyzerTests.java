@@ -72,7 +72,8 @@ class EtchStoreFailureAnalyzerTests {
             long pid = ProcessHandle.current().pid();
             assertThat(analysis.getDescription()).contains("is locked by").contains("pid " + pid)
                     .contains("etch.stores.library.directory");
-            assertThat(analysis.getAction()).contains("give etch.stores.library.directory a directory of its own");
+            assertThat(analysis.getAction()).contains("give etch.stores.library.directory a directory of its own")
+                    .contains("test context cache").contains("@DirtiesContext");
         }
     }
 

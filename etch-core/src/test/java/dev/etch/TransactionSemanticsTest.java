@@ -8,6 +8,7 @@ import dev.etch.Library.Loan;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,53 @@ class TransactionSemanticsTest {
         assertThat(read).isEqualTo(DUNE);
         assertThat(store.stats().commits()).isEqualTo(1);
         assertThat(store.stats().collections()).extracting(EtchStats.CollectionStats::size).containsExactly(1, 0);
+    }
+
+    @Test
+    void aMapKeptPastItsTransactionRefusesChangesInsteadOfLosingThem() {
+        AtomicReference<Map<String, Book>> kept = new AtomicReference<>();
+        AtomicReference<NavigableMap<Long, Loan>> keptLoans = new AtomicReference<>();
+        store.write(lib -> {
+            lib.books().put("isbn-1", DUNE);
+            kept.set(lib.books());
+            keptLoans.set(lib.loans());
+        });
+        assertThatThrownBy(() -> kept.get().put("isbn-2", EMMA)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("transaction that has ended").hasMessageContaining("store.write(");
+        assertThatThrownBy(() -> kept.get().remove("isbn-1")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> kept.get().clear()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> keptLoans.get().put(1L, new Loan("isbn-1", "ana")))
+                .isInstanceOf(IllegalStateException.class);
+        EtchTransaction<Library> rolledBack = store.begin();
+        Map<String, Book> afterRollback = rolledBack.state().books();
+        rolledBack.rollback();
+        assertThatThrownBy(() -> afterRollback.put("isbn-3", EMMA)).isInstanceOf(IllegalStateException.class);
+        assertThat(store.read().books()).containsExactly(Map.entry("isbn-1", DUNE));
+        assertThat(store.read().loans()).isEmpty();
+    }
+
+    @Test
+    void aTransactionsMapsRefuseChangesFromAnotherThread() throws Exception {
+        AtomicReference<Throwable> fromOtherThread = new AtomicReference<>();
+        store.write(lib -> {
+            Thread other = new Thread(() -> {
+                try {
+                    lib.books().put("isbn-2", EMMA);
+                } catch (Throwable t) {
+                    fromOtherThread.set(t);
+                }
+            }, "helper");
+            other.start();
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            lib.books().put("isbn-1", DUNE);
+        });
+        assertThat(fromOtherThread.get()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("changed from helper");
+        assertThat(store.read().books()).containsExactly(Map.entry("isbn-1", DUNE));
     }
 
     @Test

@@ -341,6 +341,9 @@ public final class StoreEngine<T> implements EtchStore<T> {
     }
 
     private void endLocked() {
+        if (activeTx != null) {
+            activeTx.end();
+        }
         writerThread = null;
         activeTx = null;
     }

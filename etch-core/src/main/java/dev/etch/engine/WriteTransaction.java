@@ -37,6 +37,13 @@ final class WriteTransaction<T> {
     private int[] slotPositions;
     private boolean durableRequested;
     private Throwable rollbackOnlyCause;
+    /** The thread that runs the transaction: the only one that may change its views. */
+    private final Thread owner = Thread.currentThread();
+    /**
+     * Set once the transaction commits or rolls back; its views then refuse changes. Read
+     * only on the owner thread (any other is refused first), so it needs no volatile.
+     */
+    private boolean ended;
 
     WriteTransaction(StateSchema<T> schema, Version<T> base) {
         this.schema = schema;
@@ -133,6 +140,30 @@ final class WriteTransaction<T> {
         }
     }
 
+    /**
+     * Ends the transaction for its views: a view kept past the transaction (stored in a field,
+     * or handed to another thread) then refuses changes instead of accepting ones that
+     * nothing would ever commit.
+     */
+    void end() {
+        ended = true;
+    }
+
+    /** Every change to a view passes here first, before the view changes. */
+    private void checkChangeAllowed() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("This map belongs to a transaction of thread " + owner.getName() + " and"
+                    + " was changed from " + Thread.currentThread().getName() + ". A transaction's maps are not"
+                    + " thread-safe, and a change made after the transaction ends would be lost: change them only"
+                    + " inside store.write(...), on the thread that runs it.");
+        }
+        if (ended) {
+            throw new IllegalStateException("This map belongs to a transaction that has ended (committed or rolled"
+                    + " back), so a change to it would be lost. Make changes inside store.write(...), to the maps"
+                    + " of the state that call receives.");
+        }
+    }
+
     /** Marks the transaction as one whose commit must be fsynced whatever the policy. */
     void requireDurable() {
         durableRequested = true;
@@ -177,6 +208,7 @@ final class WriteTransaction<T> {
 
         @Override
         public void put(K key, V value) {
+            checkChangeAllowed();
             byte[] keyBytes = encodeKey(key);
             byte[] valueBytes;
             try {
@@ -192,6 +224,7 @@ final class WriteTransaction<T> {
 
         @Override
         public void remove(K key) {
+            checkChangeAllowed();
             record(key, Op.delete(collection.id(), encodeKey(key)));
         }
 

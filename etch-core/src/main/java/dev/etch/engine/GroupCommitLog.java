@@ -58,15 +58,15 @@ final class GroupCommitLog implements CommitLog {
      * and, while fsync keeps failing, writes are refused.
      */
     static final long MAX_UNSYNCED_BYTES = 64L << 20;
+    private static final int INITIAL_BUFFER = 4096;
+    /** Past this capacity, the encoding buffer is replaced after its entry is written. */
+    private static final int RETAINED_BUFFER = 16 << 20;
 
     /** The current segment. Replaced only by {@link #rotate}, under the writer lock and the monitor. */
     private volatile WalWriter writer;
     private final boolean publishOnDurable;
     private final Consumer<Object> onDurable;
     private final EtchListener listener;
-    private static final int INITIAL_BUFFER = 4096;
-    /** Past this capacity, the encoding buffer is replaced after its entry is written. */
-    private static final int RETAINED_BUFFER = 16 << 20;
     /** Reused encoding buffer; touched only by the appending thread, under the writer lock. */
     private PostcardOutput buffer = new PostcardOutput(INITIAL_BUFFER);
 

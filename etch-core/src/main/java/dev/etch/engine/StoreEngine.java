@@ -159,6 +159,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     @Override
     public <R> R read(Function<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
         return fn.apply(read());
     }
 
@@ -166,6 +167,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     @Override
     public void write(Consumer<? super T> fn) {
+        Objects.requireNonNull(fn, "fn");
         run(state -> {
             fn.accept(state);
             return null;
@@ -174,6 +176,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     @Override
     public void writeDurable(Consumer<? super T> fn) {
+        Objects.requireNonNull(fn, "fn");
         run(state -> {
             fn.accept(state);
             return null;
@@ -182,7 +185,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     @Override
     public <R> R writeAndGet(Function<? super T, ? extends R> fn) {
-        return run(fn, false);
+        return run(Objects.requireNonNull(fn, "fn"), false);
     }
 
     /** The write path: gate, transaction view, user function, log, head; then wait outside the lock. */
@@ -389,6 +392,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
 
     @Override
     public void flush(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         if (closed) {
             throw closedException();
         }

@@ -119,12 +119,15 @@ public class LedgerController {
      * The body of {@code POST /accounts}.
      *
      * @param id the account's id: letters, digits, '-' and '_', up to 64
-     * @param owner the owner's name, up to 200 characters
+     * @param owner the owner's name, up to 200 characters of text: no control characters, and
+     *     no lone surrogate (valid in a JSON string, but not text, so no codec can store it)
      */
     public record NewAccount(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1 to 64 letters, digits, '-' or '_'")
             String id,
-            @NotBlank @Size(max = 200) String owner) {}
+            @NotBlank @Size(max = 200)
+            @Pattern(regexp = "[^\\p{Cc}\\p{Cs}]*", message = "must be text without control characters")
+            String owner) {}
 
     /**
      * The body of {@code POST /accounts/{id}/deposits}.

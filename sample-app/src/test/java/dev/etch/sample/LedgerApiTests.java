@@ -96,6 +96,9 @@ class LedgerApiTests {
         invalid(post("/accounts", "{\"id\":\"a b/c\",\"owner\":\"Alice\"}"), "id");
         invalid(post("/accounts", "{\"id\":\"" + newId() + "\"}"), "owner");
         invalid(post("/accounts", "{\"id\":\"" + newId() + "\",\"owner\":\"  \"}"), "owner");
+        // A lone surrogate (valid JSON, not text) and a control character are not a name.
+        invalid(post("/accounts", "{\"id\":\"" + newId() + "\",\"owner\":\"Al\\ud800\"}"), "owner");
+        invalid(post("/accounts", "{\"id\":\"" + newId() + "\",\"owner\":\"Al\\u0000ice\"}"), "owner");
         post("/accounts", "{}").expectStatus().isBadRequest().expectBody()
                 .jsonPath("$.errors[*].field").value(fields -> assertThat(fields.toString()).contains("id", "owner"));
     }

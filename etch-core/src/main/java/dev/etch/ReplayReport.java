@@ -1,6 +1,8 @@
 package dev.etch;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +28,9 @@ import java.util.Optional;
  * @param skippedOpsByCollection operations whose collection id the state type no longer has,
  *     counted by that id; they stay in the log and are dropped at the next snapshot
  * @param duration how long the open spent reading
+ * @param cutCopies files in the data directory that keep what was cut off (the damaged
+ *     tail of a segment, or whole segments after it) for inspection by hand; Etch never reads
+ *     or deletes them. Empty if nothing was cut
  */
 public record ReplayReport(
         boolean snapshotLoaded,
@@ -38,7 +43,8 @@ public record ReplayReport(
         long discardedAtOffset,
         Optional<String> discardReason,
         Map<Integer, Long> skippedOpsByCollection,
-        Duration duration) {
+        Duration duration,
+        List<Path> cutCopies) {
 
     /**
      * Copies the map so the report stays fixed.
@@ -54,12 +60,37 @@ public record ReplayReport(
      * @param discardReason reason for the cut
      * @param skippedOpsByCollection skipped operations by unknown collection id
      * @param duration time spent
+     * @param cutCopies files keeping what was cut off
      */
     public ReplayReport {
         Objects.requireNonNull(snapshotFallback, "snapshotFallback");
         Objects.requireNonNull(discardReason, "discardReason");
         skippedOpsByCollection = Map.copyOf(skippedOpsByCollection);
         Objects.requireNonNull(duration, "duration");
+        cutCopies = List.copyOf(cutCopies);
+    }
+
+    /**
+     * A report without cut copies: the form of the first releases, kept for callers that
+     * build reports themselves.
+     *
+     * @param snapshotLoaded whether a snapshot was loaded
+     * @param snapshotRecords records read from the snapshot
+     * @param snapshotFallback why the newest snapshot was not used
+     * @param segmentsReplayed log segments read
+     * @param entriesReplayed entries replayed
+     * @param opsReplayed operations replayed
+     * @param bytesDiscarded bytes cut off the log
+     * @param discardedAtOffset offset of the cut, or -1
+     * @param discardReason reason for the cut
+     * @param skippedOpsByCollection skipped operations by unknown collection id
+     * @param duration time spent
+     */
+    public ReplayReport(boolean snapshotLoaded, long snapshotRecords, Optional<String> snapshotFallback,
+            int segmentsReplayed, long entriesReplayed, long opsReplayed, long bytesDiscarded, long discardedAtOffset,
+            Optional<String> discardReason, Map<Integer, Long> skippedOpsByCollection, Duration duration) {
+        this(snapshotLoaded, snapshotRecords, snapshotFallback, segmentsReplayed, entriesReplayed, opsReplayed,
+                bytesDiscarded, discardedAtOffset, discardReason, skippedOpsByCollection, duration, List.of());
     }
 
     /**

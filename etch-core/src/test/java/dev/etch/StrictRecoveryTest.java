@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -50,13 +51,58 @@ class StrictRecoveryTest {
                 .satisfies(e -> assertThat(((WalCorruptedException) e).offset()).isEqualTo(secondEnd));
         assertThat(Files.readAllBytes(wal)).as("strict open changed nothing").isEqualTo(damaged);
 
+        Path copy = dir.resolve("wal.bin.cut-" + secondEnd);
         try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
             assertThat(store.read().books()).as(kind).containsOnlyKeys("a", "b");
             assertThat(store.replayReport().discardedAtOffset()).isEqualTo(secondEnd);
             assertThat(store.replayReport().bytesDiscarded()).isEqualTo(damaged.length - secondEnd);
             assertThat(store.replayReport().discardReason()).isPresent();
+            assertThat(store.replayReport().cutCopies()).containsExactly(copy);
         }
         assertThat(Files.size(wal)).isEqualTo(secondEnd);
+        assertThat(Files.readAllBytes(copy)).as("what was cut off is kept, byte for byte")
+                .isEqualTo(Arrays.copyOfRange(damaged, (int) secondEnd, damaged.length));
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).as("the copy is never read back").containsOnlyKeys("a", "b");
+            assertThat(store.replayReport().lostAnything()).isFalse();
+            assertThat(store.replayReport().cutCopies()).isEmpty();
+        }
+        assertThat(copy).as("nor deleted").exists();
+    }
+
+    @Test
+    void segmentsAfterADamagedOneAreSetAsideWholeNotDeleted() throws IOException {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0)
+                .snapshotLogSize(0).open()) {
+            store.write(lib -> lib.books().put("a", new Book("A", "x", 1)));
+            store.snapshot(); // the log continues in segment 1
+            store.write(lib -> lib.books().put("b", new Book("B", "y", 2)));
+            store.write(lib -> lib.books().put("b2", new Book("B", "y", 2)));
+            store.snapshot(); // the first snapshot becomes the previous one; the log continues in segment 2
+            store.write(lib -> lib.books().put("c", new Book("C", "z", 3)));
+        }
+        Path segment1 = dir.resolve(String.format("wal-%020d.bin", 1));
+        Path segment2 = dir.resolve(String.format("wal-%020d.bin", 2));
+        byte[] segment2Bytes = Files.readAllBytes(segment2);
+        // The newest snapshot is unreadable, so the open falls back to the previous one and
+        // replays segments 1 and 2; segment 1's second entry is damaged.
+        Path snapshot = dir.resolve("snapshot.postcard");
+        Files.write(snapshot, flip(Files.readAllBytes(snapshot), 40));
+        byte[] log1 = Files.readAllBytes(segment1);
+        int secondEnd = endOfSecond(log1);
+        int firstEnd = 16 + 4 + ByteBuffer.wrap(log1).order(ByteOrder.LITTLE_ENDIAN).getInt(16) + 8;
+        Files.write(segment1, flip(log1, secondEnd - 10));
+
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).containsOnlyKeys("a", "b");
+            ReplayReport report = store.replayReport();
+            assertThat(report.snapshotFallback()).isPresent();
+            assertThat(report.cutCopies()).containsExactly(
+                    dir.resolve(segment1.getFileName() + ".cut-" + firstEnd),
+                    dir.resolve(segment2.getFileName() + ".cut-0"));
+        }
+        assertThat(segment2).doesNotExist();
+        assertThat(Files.readAllBytes(dir.resolve(segment2.getFileName() + ".cut-0"))).isEqualTo(segment2Bytes);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -16,8 +16,12 @@ import dev.etch.wal.WalReader;
 import dev.etch.wal.WalScan;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -87,6 +91,8 @@ final class Recovery<T> {
      */
     private boolean readingSnapshot;
     private final Map<Integer, Long> skippedOps = new HashMap<>();
+    /** Files keeping what this open cut off, for the report. */
+    private final List<Path> cutCopies = new ArrayList<>();
     /** Decodes batches in parallel with reading; {@code null} on a single processor. */
     private ExecutorService decoders;
     private final ArrayDeque<Future<Decoded[]>> inFlight = new ArrayDeque<>();
@@ -172,6 +178,7 @@ final class Recovery<T> {
                 }
                 discardedAt = scan.validEnd();
                 reason = scan.damage().map(WalScan.Damage::reason);
+                keepCut(scan);
                 discarded += WalReader.truncateToValidEnd(scan);
                 List<Long> later = generations.subList(i + 1, generations.size());
                 if (!later.isEmpty() && !tornHeaderOnly) {
@@ -192,7 +199,7 @@ final class Recovery<T> {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         ReplayReport report = new ReplayReport(snapshot.loaded(), snapshot.records(), snapshot.fallback(), replayed,
-                entries, ops, discarded, discardedAt, reason, skippedOps, took);
+                entries, ops, discarded, discardedAt, reason, skippedOps, took, cutCopies);
         if (!skippedOps.isEmpty()) {
             log.warn("Skipped {} logged operations on collection ids {} that {} does not declare; they stay in the"
                     + " log until the next snapshot", skippedOps.values().stream().mapToLong(Long::longValue).sum(),
@@ -317,15 +324,17 @@ final class Recovery<T> {
         long bytes = 0;
         for (long generation : later) {
             Path file = segments.get(generation);
+            Path aside = directory.cutCopy(file, 0);
             try {
                 bytes += WalReader.bytesBeforeZeroTail(file);
-                Files.delete(file);
-                log.warn("Removed log segment {}: it follows a damaged entry, so its transactions cannot be applied",
-                        file);
+                Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+                log.warn("Set log segment {} aside as {}: it follows a damaged entry, so its transactions cannot be"
+                        + " applied", file, aside);
             } catch (IOException e) {
-                throw new EtchStorageException("Cannot remove log segment " + file + " after the damage before it: "
-                        + e.getMessage(), e);
+                throw new EtchStorageException("Cannot set log segment " + file + " aside after the damage before"
+                        + " it: " + e.getMessage(), e);
             }
+            cutCopies.add(aside);
         }
         try {
             directory.sync();
@@ -333,6 +342,46 @@ final class Recovery<T> {
             throw new EtchStorageException("Cannot sync " + directory.root() + ": " + e.getMessage(), e);
         }
         return bytes;
+    }
+
+    /**
+     * Before a lenient cut: copies the bytes it removes (up to the reserved zeros) beside the
+     * segment and syncs the copy and the directory, so that damage never destroys the
+     * acknowledged entries it hides. Without the copy nothing is cut: the open fails.
+     */
+    private void keepCut(WalScan scan) {
+        long bytes = scan.bytesAfterValidEnd();
+        if (bytes <= 0) {
+            return;
+        }
+        Path copy = directory.cutCopy(scan.file(), scan.validEnd());
+        try (FileChannel from = FileChannel.open(scan.file(), StandardOpenOption.READ);
+                FileChannel to = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(bytes, 1 << 16));
+            long position = scan.validEnd();
+            long end = position + bytes;
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                int read = from.read(buffer, position);
+                if (read < 0) {
+                    throw new IOException("the log ended at offset " + position + " while it was copied");
+                }
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    to.write(buffer);
+                }
+                position += read;
+            }
+            to.force(true);
+            directory.sync();
+        } catch (IOException e) {
+            throw new EtchStorageException("Cannot keep a copy of the " + bytes + " damaged bytes of " + scan.file()
+                    + " from offset " + scan.validEnd() + " in " + copy + " (" + e + "), so nothing was cut off. Make"
+                    + " room or fix the directory's permissions and open again, or open with strictRecovery(true)"
+                    + " to fail without changing anything.", e);
+        }
+        cutCopies.add(copy);
+        log.warn("Kept the {} bytes cut off {} from offset {} in {}", bytes, scan.file(), scan.validEnd(), copy);
     }
 
     private static void deleteQuietly(Path file) {

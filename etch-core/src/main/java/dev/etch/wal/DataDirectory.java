@@ -88,6 +88,24 @@ public record DataDirectory(Path root) {
     }
 
     /**
+     * Where a lenient open keeps the bytes it cuts off a log segment, from {@code offset} on:
+     * beside the segment, under a name no segment or snapshot has, so that nothing reads it
+     * again and nothing deletes it.
+     *
+     * @param segment the segment that was cut
+     * @param offset the offset of the cut in that segment; 0 for a whole segment set aside
+     * @return {@code <segment file name>.cut-<offset>} in this directory, or, if that file
+     *     exists (an earlier cut at the same offset), the first free {@code .cut-<offset>.<n>}
+     */
+    public Path cutCopy(Path segment, long offset) {
+        Path copy = root.resolve(segment.getFileName() + ".cut-" + offset);
+        for (int n = 1; Files.exists(copy); n++) {
+            copy = root.resolve(segment.getFileName() + ".cut-" + offset + "." + n);
+        }
+        return copy;
+    }
+
+    /**
      * The log segments present, by generation.
      *
      * @return generation to path, in ascending order

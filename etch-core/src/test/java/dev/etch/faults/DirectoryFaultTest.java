@@ -10,7 +10,10 @@ import dev.etch.EtchStorageException;
 import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
 import dev.etch.Library;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The data directory cannot be created, written or started: open fails, naming the path. */
@@ -64,6 +67,30 @@ class DirectoryFaultTest extends OnAFaultyDisk {
                 .cause().hasMessage(Fault.NO_SPACE);
         // The lock was released, so this process can open it again at once.
         opensAndWrites();
+    }
+
+    @Test
+    void aDiskFullWhileKeepingADamagedTailFailsTheOpenAndCutsNothing() throws IOException {
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            store.write(lib -> lib.books().put("a", book("a")));
+            store.write(lib -> lib.books().put("b", book("b")));
+        }
+        Path wal = tempDir.resolve("parent/store/wal.bin");
+        byte[] damaged = Files.readAllBytes(wal);
+        damaged[damaged.length - 12] ^= 0x5A; // inside the last entry's payload
+        Files.write(wal, damaged);
+
+        disk.on(FileOperation.CREATE, "wal.bin.cut-*").noSpace().once();
+        assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
+                .isInstanceOf(EtchStorageException.class)
+                .hasMessageContaining("Cannot keep a copy of the")
+                .hasMessageContaining("nothing was cut off");
+        assertThat(Files.readAllBytes(wal)).as("the damaged log is untouched").isEqualTo(damaged);
+
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            assertThat(books(store)).containsExactly("a");
+            assertThat(store.replayReport().cutCopies()).hasSize(1);
+        }
     }
 
     private void opensAndWrites() {

@@ -185,6 +185,41 @@ class SnapshotTest {
     }
 
     @Test
+    void afterAFallbackTheNextSnapshotKeepsTheGoodOneAsThePreviousSnapshot() throws IOException {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            store.write(lib -> lib.books().put("first", book(1)));
+            store.snapshot();
+            store.write(lib -> lib.books().put("second", book(2)));
+            store.snapshot();
+            store.write(lib -> lib.books().put("third", book(3)));
+        }
+        byte[] good = Files.readAllBytes(dir.resolve("snapshot.prev"));
+        Path newest = dir.resolve("snapshot.postcard");
+        byte[] damaged = Files.readAllBytes(newest);
+        damaged[40] ^= 0x11;
+        Files.write(newest, damaged);
+
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            assertThat(store.replayReport().snapshotFallback()).isPresent();
+            store.write(lib -> lib.books().put("fourth", book(4)));
+            store.snapshot();
+        }
+        assertThat(Files.readAllBytes(dir.resolve("snapshot.prev")))
+                .as("the snapshot the store opened from stays the fallback").isEqualTo(good);
+        assertThat(Files.readAllBytes(dir.resolve("snapshot.postcard.unusable")))
+                .as("the unreadable one is set aside, not deleted").isEqualTo(damaged);
+
+        // If the new snapshot is damaged too, the good one and the logs since it still hold everything.
+        byte[] newer = Files.readAllBytes(newest);
+        newer[40] ^= 0x11;
+        Files.write(newest, newer);
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(store.read().books()).containsOnlyKeys("first", "second", "third", "fourth");
+            assertThat(store.replayReport().snapshotFallback()).isPresent();
+        }
+    }
+
+    @Test
     void withNoReadableSnapshotAndTheOldLogsGoneTheOpenFailsInsteadOfStartingEmpty() throws IOException {
         try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
             store.write(lib -> lib.books().put("a", book(1)));
@@ -272,6 +307,7 @@ class SnapshotTest {
                     .isEqualTo(damagedEntry + segment1Entries);
         }
         assertThat(dir.resolve(String.format("wal-%020d.bin", 1))).doesNotExist();
+        assertThat(dir.resolve(String.format("wal-%020d.bin", 1) + ".cut-0")).as("set aside, not deleted").exists();
     }
 
     @Test

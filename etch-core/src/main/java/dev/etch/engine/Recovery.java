@@ -113,10 +113,12 @@ final class Recovery<T> {
      * @param scan that segment's scan, after any cut
      * @param newestCover the generation the newest snapshot covers up to, 0 without one
      * @param previousCover the same for the fallback snapshot, 0 without one
+     * @param newestUnusable whether {@code snapshot.postcard} exists but could not be read, so
+     *     the open fell back past it: the next snapshot must not make it the fallback
      * @param report what was read
      */
     record Result<T>(Version<T> version, long generation, WalScan scan, long newestCover, long previousCover,
-            ReplayReport report) {}
+            boolean newestUnusable, ReplayReport report) {}
 
     Result<T> run() {
         int workers = Runtime.getRuntime().availableProcessors();
@@ -205,12 +207,13 @@ final class Recovery<T> {
                     + " log until the next snapshot", skippedOps.values().stream().mapToLong(Long::longValue).sum(),
                     skippedOps.keySet(), schema.type().getSimpleName());
         }
-        return new Result<>(version, lastGeneration, lastScan, cover, snapshot.previousCover(), report);
+        return new Result<>(version, lastGeneration, lastScan, cover, snapshot.previousCover(),
+                snapshot.newestUnusable(), report);
     }
 
     /** The snapshot chosen, how far it covers, and why a newer one was passed over. */
     private record SnapshotChoice(boolean loaded, long cover, long records, Optional<String> fallback,
-            long previousCover) {}
+            long previousCover, boolean newestUnusable) {}
 
     private SnapshotChoice loadSnapshot() {
         List<Path> candidates = new ArrayList<>();
@@ -230,7 +233,7 @@ final class Recovery<T> {
                     log.warn("Opened {} from its previous snapshot: {}", directory.root(), fallback);
                 }
                 return new SnapshotChoice(true, coverAndRecords[0], coverAndRecords[1], Optional.ofNullable(fallback),
-                        previousCover);
+                        previousCover, i > 0 && candidates.get(0).equals(directory.snapshot()));
             } catch (WalCorruptedException | EtchStorageException e) {
                 if (strict) {
                     throw e;
@@ -250,7 +253,8 @@ final class Recovery<T> {
             }
             log.warn("Opening {} from its logs alone: {}", directory.root(), fallback);
         }
-        return new SnapshotChoice(false, 0, 0, Optional.ofNullable(fallback), 0);
+        return new SnapshotChoice(false, 0, 0, Optional.ofNullable(fallback), 0,
+                !candidates.isEmpty() && candidates.get(0).equals(directory.snapshot()));
     }
 
     /** Loads one snapshot into the builders; returns {cover generation, records}. */

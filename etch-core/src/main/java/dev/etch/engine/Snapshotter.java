@@ -79,12 +79,19 @@ final class Snapshotter<T> implements AutoCloseable {
     private long newestCover;
     /** Guarded by this. */
     private long previousCover;
+    /**
+     * {@code snapshot.postcard} could not be read when the store opened (it fell back past
+     * it). The next snapshot sets it aside instead of making it {@code snapshot.prev}: the
+     * snapshot the store opened from stays the fallback, with the logs since it. Guarded by this.
+     */
+    private boolean newestUnusable;
     private volatile Instant lastSnapshotAt;
     private volatile Throwable lastError;
     private volatile boolean closed;
 
     Snapshotter(DataDirectory directory, StateSchema<T> schema, StoreOptions<T> options, long generation,
-            long newestCover, long previousCover, long recordsAtOpen, Function<WalWriter, Version<T>> rotate) {
+            long newestCover, long previousCover, boolean newestUnusable, long recordsAtOpen,
+            Function<WalWriter, Version<T>> rotate) {
         this.directory = directory;
         this.schema = schema;
         this.listener = options.listener();
@@ -93,6 +100,7 @@ final class Snapshotter<T> implements AutoCloseable {
         this.generation = generation;
         this.newestCover = newestCover;
         this.previousCover = previousCover;
+        this.newestUnusable = newestUnusable;
         this.rotate = rotate;
         this.background = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "etch-snapshot-" + directory.root().getFileName());
@@ -172,12 +180,21 @@ final class Snapshotter<T> implements AutoCloseable {
             }
             CrashPoint.AFTER_SNAPSHOT_SYNC.hit();
             if (Files.exists(directory.snapshot())) {
-                Files.move(directory.snapshot(), directory.previousSnapshot(), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-                previousCover = newestCover;
+                if (newestUnusable) {
+                    // Not over the snapshot the store opened from: that one stays the fallback.
+                    Path aside = directory.unusableSnapshot();
+                    Files.move(directory.snapshot(), aside, StandardCopyOption.ATOMIC_MOVE);
+                    log.warn("Set the unreadable snapshot of {} aside as {}; the snapshot the store opened from stays"
+                            + " the previous one", directory.root(), aside.getFileName());
+                } else {
+                    Files.move(directory.snapshot(), directory.previousSnapshot(),
+                            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    previousCover = newestCover;
+                }
                 CrashPoint.BETWEEN_SNAPSHOT_RENAMES.hit();
             }
             Files.move(tmp, directory.snapshot(), StandardCopyOption.ATOMIC_MOVE);
+            newestUnusable = false;
             newestCover = next;
             CrashPoint.AFTER_SNAPSHOT_RENAME.hit();
             directory.sync();

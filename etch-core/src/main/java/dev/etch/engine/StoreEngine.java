@@ -113,8 +113,8 @@ public final class StoreEngine<T> implements EtchStore<T> {
                             recovered.scan().entries(), onDurable, options.listener(), self::queuedWriters, name),
                     recovered.report(), lock);
             engine.snapshotter = new Snapshotter<>(directory, schema, options, recovered.generation(),
-                    recovered.newestCover(), recovered.previousCover(), recovered.version().records(),
-                    engine::rotateLog);
+                    recovered.newestCover(), recovered.previousCover(), recovered.newestUnusable(),
+                    recovered.version().records(), engine::rotateLog);
             LOG.info("Opened {} in {} ms: {}", directory.root(), recovered.report().duration().toMillis(),
                     recovered.report());
             return engine;

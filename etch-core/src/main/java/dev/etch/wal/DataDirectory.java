@@ -106,6 +106,20 @@ public record DataDirectory(Path root) {
     }
 
     /**
+     * Where a snapshot that could not be read is set aside when a newer one replaces it: a
+     * name that nothing reads or deletes.
+     *
+     * @return {@code snapshot.postcard.unusable}, or the first free {@code .unusable.<n>}
+     */
+    public Path unusableSnapshot() {
+        Path aside = root.resolve(SNAPSHOT + ".unusable");
+        for (int n = 1; Files.exists(aside); n++) {
+            aside = root.resolve(SNAPSHOT + ".unusable." + n);
+        }
+        return aside;
+    }
+
+    /**
      * The log segments present, by generation.
      *
      * @return generation to path, in ascending order

@@ -90,8 +90,22 @@ public final class JacksonValueCodec implements ValueCodec {
         return "jackson-" + mapper.tokenStreamFactory().getFormatName().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Binds a value type. The default codec ({@link #cbor()}) first refuses a type that
+     * Jackson would write but not read back (an interface or abstract class without
+     * {@code @JsonTypeInfo}, reachable from the value type); a codec over the application's
+     * mapper trusts that mapper's configuration.
+     *
+     * @param valueType the value type of a collection
+     * @param <V> the value type
+     * @return the binding
+     * @throws EtchSchemaException if Jackson cannot handle the type, naming the fix
+     */
     @Override
     public <V> Binding<V> bind(AnnotatedType valueType) {
+        if (reuseGenerators) { // the default codec: Jackson's defaults, no mix-ins or default typing
+            JacksonReadableTypes.check(valueType.getType());
+        }
         JavaType type = mapper.getTypeFactory().constructType(valueType.getType());
         ObjectWriter writer;
         ObjectReader reader;

@@ -2,8 +2,11 @@ package dev.etch.spring.health;
 
 import dev.etch.EtchStats;
 import dev.etch.EtchStore;
+import dev.etch.ReplayReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -25,6 +28,12 @@ import org.springframework.util.unit.DataSize;
  *   <li>{@code DOWN} with the exception when the stats cannot be read (for example, the
  *       store is closed).</li>
  * </ul>
+ *
+ * <p>When the store's open had to give something up ({@link ReplayReport#lostAnything()}: a
+ * damaged log tail cut off, a snapshot passed over, operations of an undeclared collection
+ * skipped), the status is unchanged (the store works) and a {@code lastOpen} detail says
+ * what: {@code bytesDiscarded}, {@code discardReason}, {@code snapshotFallback},
+ * {@code skippedOps} and {@code cutCopies}, the files that keep what was cut off.</p>
  */
 public class EtchHealthIndicator extends AbstractHealthIndicator {
 
@@ -51,6 +60,18 @@ public class EtchHealthIndicator extends AbstractHealthIndicator {
                 .withDetail("logBytes", stats.logBytes())
                 .withDetail("entriesSinceSnapshot", stats.entriesSinceSnapshot())
                 .withDetail("lastSnapshotAt", stats.lastSnapshotAt().map(Object::toString).orElse("none"));
+        ReplayReport report = store.replayReport();
+        if (report != null && report.lostAnything()) {
+            Map<String, Object> lastOpen = new LinkedHashMap<>();
+            lastOpen.put("bytesDiscarded", report.bytesDiscarded());
+            report.discardReason().ifPresent(reason -> lastOpen.put("discardReason", reason));
+            report.snapshotFallback().ifPresent(reason -> lastOpen.put("snapshotFallback", reason));
+            if (!report.skippedOpsByCollection().isEmpty()) {
+                lastOpen.put("skippedOps", report.skippedOpsByCollection());
+            }
+            lastOpen.put("cutCopies", report.cutCopies().stream().map(Path::toString).toList());
+            builder.withDetail("lastOpen", lastOpen);
+        }
         boolean diskLow = false;
         if (directory.isPresent()) {
             long free = Files.getFileStore(directory.get()).getUsableSpace();

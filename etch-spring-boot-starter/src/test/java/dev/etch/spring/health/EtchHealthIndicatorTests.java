@@ -9,9 +9,11 @@ import dev.etch.EtchStorageException;
 import dev.etch.EtchStore;
 import dev.etch.spring.Library;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Health;
@@ -34,6 +36,31 @@ class EtchHealthIndicatorTests {
                     .containsEntry("freeDiskThresholdBytes", DataSize.ofMegabytes(1).toBytes())
                     .containsKeys("logBytes", "freeDiskBytes");
             assertThat((Long) health.getDetails().get("logBytes")).isPositive();
+        }
+    }
+
+    @Test
+    void aStoreThatOpenedFromADamagedLogIsUpAndSaysWhatWasCutOff() throws IOException {
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            store.write(lib -> lib.books().put("isbn-1", new Library.Book("Dune", "Herbert", 1965)));
+            store.write(lib -> lib.books().put("isbn-2", new Library.Book("Emma", "Austen", 1815)));
+        }
+        Path wal = dir.resolve("wal.bin");
+        byte[] bytes = Files.readAllBytes(wal);
+        bytes[bytes.length - 12] ^= 0x5A;
+        Files.write(wal, bytes);
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            Health health = new EtchHealthIndicator(store, DataSize.ofMegabytes(1)).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails().get("lastOpen")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                    .hasEntrySatisfying("discardReason", reason -> assertThat(reason.toString())
+                            .startsWith("checksum mismatch"))
+                    .containsEntry("cutCopies", List.of(store.replayReport().cutCopies().get(0).toString()))
+                    .containsKey("bytesDiscarded");
+        }
+        try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
+            assertThat(new EtchHealthIndicator(store, DataSize.ofMegabytes(1)).health().getDetails())
+                    .as("a clean open has nothing to say").doesNotContainKey("lastOpen");
         }
     }
 

@@ -349,6 +349,37 @@ class DurableStoreTest {
         }
     }
 
+    @Test
+    void anIdleGroupedStoresFlushThreadSleepsUntilTheNextWrite() throws Exception {
+        Path idle = dir.resolve("idle-grouped");
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(idle)
+                .flushPolicy(FlushPolicy.grouped(java.time.Duration.ofMillis(2))).open()) {
+            Thread flusher = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("etch-flush-idle-grouped")).findFirst().orElseThrow();
+            for (int write = 1; write <= 3; write++) {
+                String isbn = "isbn-" + write;
+                store.write(lib -> lib.books().put(isbn, DUNE));
+                long synced = write;
+                awaitTrue(() -> store.stats().fsyncs() >= synced, "the flush thread syncs write " + write);
+                // Then it parks without a deadline (WAITING, not TIMED_WAITING): no wake-ups
+                // every interval while nothing is written.
+                awaitTrue(() -> flusher.getState() == Thread.State.WAITING, "the flush thread sleeps");
+            }
+        }
+    }
+
+    /** Polls a condition every 5 ms for up to ten seconds. */
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
     private static void truncate(Path file, long size) throws IOException {
         try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(size);

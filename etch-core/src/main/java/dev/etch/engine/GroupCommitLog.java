@@ -94,6 +94,11 @@ final class GroupCommitLog implements CommitLog {
     private final ArrayDeque<Unsynced> unsynced = new ArrayDeque<>();
     /** Bytes held in {@link #unsynced}. Guarded by monitor. */
     private long unsyncedBytes;
+    /**
+     * Grouped policy: the flush thread found nothing to sync and sleeps until the next append
+     * wakes it, instead of waking every interval for nothing. Guarded by monitor.
+     */
+    private boolean flusherIdle;
     /** The unresolved failure; guarded by monitor, volatile for stats. */
     private volatile Throwable failure;
     /** The log cannot be trusted any more: refuse everything until reopened. */
@@ -180,6 +185,10 @@ final class GroupCommitLog implements CommitLog {
         synchronized (monitor) {
             commit = new Commit(++appendedSequence, state);
             appendedEnd = end;
+            if (flusherIdle) {
+                flusherIdle = false;
+                LockSupport.unpark(background);
+            }
             if (publishOnDurable) {
                 pending.addLast(commit);
             } else {
@@ -583,6 +592,26 @@ final class GroupCommitLog implements CommitLog {
             } catch (RuntimeException e) {
                 // Kept in lastError(); retried on the next tick.
             }
+            awaitAppendWhenIdle();
+        }
+    }
+
+    /**
+     * With everything appended durable and no failed sync to retry, parks until an append (or
+     * close) wakes it: an idle store's flush thread costs nothing. The append that wakes it
+     * is then synced within the interval, as every other.
+     */
+    private void awaitAppendWhenIdle() {
+        synchronized (monitor) {
+            flusherIdle = appendedSequence == durableSequence && failure == null;
+        }
+        while (!closed) {
+            synchronized (monitor) {
+                if (!flusherIdle) {
+                    return;
+                }
+            }
+            LockSupport.park(this);
         }
     }
 

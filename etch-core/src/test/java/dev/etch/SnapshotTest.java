@@ -159,17 +159,8 @@ class SnapshotTest {
 
     @Test
     void aDamagedNewestSnapshotFallsBackToThePreviousOnePlusItsLogs() throws IOException {
-        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
-            store.write(lib -> lib.books().put("first", book(1)));
-            store.snapshot();
-            store.write(lib -> lib.books().put("second", book(2)));
-            store.snapshot();
-            store.write(lib -> lib.books().put("third", book(3)));
-        }
-        Path newest = dir.resolve("snapshot.postcard");
-        byte[] bytes = Files.readAllBytes(newest);
-        bytes[40] ^= 0x11;
-        Files.write(newest, bytes);
+        writeThreeAroundTwoSnapshots();
+        damageNewestSnapshot();
 
         assertThatThrownBy(() -> EtchStore.builder(Library.class).directory(dir).strictRecovery(true).open())
                 .isInstanceOf(WalCorruptedException.class).hasMessageContaining("snapshot.postcard");
@@ -186,18 +177,9 @@ class SnapshotTest {
 
     @Test
     void afterAFallbackTheNextSnapshotKeepsTheGoodOneAsThePreviousSnapshot() throws IOException {
-        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
-            store.write(lib -> lib.books().put("first", book(1)));
-            store.snapshot();
-            store.write(lib -> lib.books().put("second", book(2)));
-            store.snapshot();
-            store.write(lib -> lib.books().put("third", book(3)));
-        }
+        writeThreeAroundTwoSnapshots();
         byte[] good = Files.readAllBytes(dir.resolve("snapshot.prev"));
-        Path newest = dir.resolve("snapshot.postcard");
-        byte[] damaged = Files.readAllBytes(newest);
-        damaged[40] ^= 0x11;
-        Files.write(newest, damaged);
+        byte[] damaged = damageNewestSnapshot();
 
         try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
             assertThat(store.replayReport().snapshotFallback()).isPresent();
@@ -210,13 +192,31 @@ class SnapshotTest {
                 .as("the unreadable one is set aside, not deleted").isEqualTo(damaged);
 
         // If the new snapshot is damaged too, the good one and the logs since it still hold everything.
-        byte[] newer = Files.readAllBytes(newest);
-        newer[40] ^= 0x11;
-        Files.write(newest, newer);
+        damageNewestSnapshot();
         try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {
             assertThat(store.read().books()).containsOnlyKeys("first", "second", "third", "fourth");
             assertThat(store.replayReport().snapshotFallback()).isPresent();
         }
+    }
+
+    /** "first", a snapshot, "second", a snapshot, "third": two snapshots and a log after them. */
+    private void writeThreeAroundTwoSnapshots() {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            store.write(lib -> lib.books().put("first", book(1)));
+            store.snapshot();
+            store.write(lib -> lib.books().put("second", book(2)));
+            store.snapshot();
+            store.write(lib -> lib.books().put("third", book(3)));
+        }
+    }
+
+    /** Flips a byte inside the first block of snapshot.postcard; returns the damaged file. */
+    private byte[] damageNewestSnapshot() throws IOException {
+        Path newest = dir.resolve("snapshot.postcard");
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[40] ^= 0x11;
+        Files.write(newest, bytes);
+        return bytes;
     }
 
     @Test

@@ -78,9 +78,9 @@ final class JacksonReadableTypes {
                 if (Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw)
                         || raw == java.util.Optional.class) {
                     type(raw, bindings, path, property);
-                    for (Type argument : arguments) {
-                        type(argument, bindings, path + " (" + (arguments.length == 2 && argument == arguments[0]
-                                ? "keys" : "elements") + ")", null);
+                    for (int i = 0; i < arguments.length; i++) {
+                        boolean mapKeys = arguments.length == 2 && i == 0;
+                        type(arguments[i], bindings, path + (mapKeys ? " (keys)" : " (elements)"), null);
                     }
                     return;
                 }
@@ -146,22 +146,17 @@ final class JacksonReadableTypes {
 
         /** Whether the type, or the property that holds it, tells Jackson what to create. */
         private static boolean creatable(Class<?> c, AnnotatedElement property) {
-            if (property != null && (property.isAnnotationPresent(JsonTypeInfo.class)
-                    || property.isAnnotationPresent(JsonDeserialize.class))) {
-                return true;
-            }
-            if (property instanceof RecordComponent component && (annotated(component.getAccessor())
-                    || annotated(field(component)))) {
-                return true;
-            }
-            return annotatedInHierarchy(c);
+            return annotated(property)
+                    || property instanceof RecordComponent component
+                            && (annotated(component.getAccessor()) || annotated(field(component)))
+                    || annotatedInHierarchy(c);
         }
 
         private static boolean annotatedInHierarchy(Class<?> c) {
             if (c == null) {
                 return false;
             }
-            if (c.isAnnotationPresent(JsonTypeInfo.class) || c.isAnnotationPresent(JsonDeserialize.class)) {
+            if (annotated(c)) {
                 return true;
             }
             for (Class<?> parent : c.getInterfaces()) {

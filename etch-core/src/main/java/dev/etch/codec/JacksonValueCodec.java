@@ -27,11 +27,13 @@ public final class JacksonValueCodec implements ValueCodec {
     /** Reads values: the same mapper, or for the default codec one tuned for recovery. */
     private final ObjectMapper readMapper;
     /**
-     * Whether values are written through long-lived generators ({@link ReusedGenerators}).
-     * Only for the default codec, whose format (CBOR without string references) writes each
-     * root value independently of the values before it on the same generator.
+     * Whether this is the default codec ({@link #cbor()}), on a mapper with Jackson's defaults.
+     * Only it writes through long-lived generators ({@link ReusedGenerators}): its format (CBOR
+     * without string references) writes each root value independently of the values before it
+     * on the same generator. And only its value types are checked for being readable back: a
+     * mapper of the application's own may have mix-ins or default typing the check cannot see.
      */
-    private final boolean reuseGenerators;
+    private final boolean defaultCodec;
 
     /**
      * A codec over the given mapper. Values are written with it as given, and read with a
@@ -55,10 +57,10 @@ public final class JacksonValueCodec implements ValueCodec {
         }
     }
 
-    private JacksonValueCodec(ObjectMapper mapper, ObjectMapper readMapper, boolean reuseGenerators) {
+    private JacksonValueCodec(ObjectMapper mapper, ObjectMapper readMapper, boolean defaultCodec) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.readMapper = Objects.requireNonNull(readMapper, "readMapper");
-        this.reuseGenerators = reuseGenerators;
+        this.defaultCodec = defaultCodec;
     }
 
     /**
@@ -103,7 +105,7 @@ public final class JacksonValueCodec implements ValueCodec {
      */
     @Override
     public <V> Binding<V> bind(AnnotatedType valueType) {
-        if (reuseGenerators) { // the default codec: Jackson's defaults, no mix-ins or default typing
+        if (defaultCodec) {
             JacksonReadableTypes.check(valueType.getType());
         }
         JavaType type = mapper.getTypeFactory().constructType(valueType.getType());
@@ -116,7 +118,7 @@ public final class JacksonValueCodec implements ValueCodec {
             throw new EtchSchemaException("Jackson cannot handle value type " + valueType.getType() + ": " + e.getMessage()
                     + ". Make the type Jackson-serializable or pass a ValueCodec that supports it.", e);
         }
-        ReusedGenerators generators = reuseGenerators ? new ReusedGenerators(writer) : null;
+        ReusedGenerators generators = defaultCodec ? new ReusedGenerators(writer) : null;
         return new Binding<>() {
             @Override
             public byte[] encode(V value) {

@@ -146,15 +146,13 @@ final class GroupCommitLog implements CommitLog {
                     + " acknowledged entries that could not be synced because fsync keeps failing; writes are refused"
                     + " until a sync succeeds (those entries are kept in memory and retried).", failure);
         }
-        long entrySize = WalFormat.encodedSize(ops);
-        if (entrySize - WalFormat.ENTRY_OVERHEAD > WalFormat.MAX_PAYLOAD_SIZE) {
-            throw new EtchException("This transaction would be a log entry of " + entrySize + " bytes ("
+        try {
+            return appendEntry(ops, state);
+        } catch (WalFormat.EntryTooLargeException e) {
+            throw new EtchException("This transaction would be a log entry of " + e.entrySize() + " bytes ("
                     + ops.size() + " operations); one entry holds at most " + WalFormat.MAX_PAYLOAD_SIZE + " bytes"
                     + " of operations (etchdb's format frames an entry with a 32-bit length). Nothing was written or"
-                    + " applied; split the work into several transactions.");
-        }
-        try {
-            return appendEntry(ops, state, (int) entrySize);
+                    + " applied; split the work into several transactions.", e);
         } finally {
             if (buffer.array().length > RETAINED_BUFFER) {
                 buffer = new PostcardOutput(INITIAL_BUFFER); // one large transaction must not keep its memory
@@ -162,9 +160,8 @@ final class GroupCommitLog implements CommitLog {
         }
     }
 
-    private Commit appendEntry(List<Op> ops, Object state, int entrySize) {
+    private Commit appendEntry(List<Op> ops, Object state) {
         buffer.reset();
-        buffer.ensureRoom(entrySize); // a large entry gets its array at once, not by doubling
         WalFormat.appendEntry(ops, buffer);
         long end;
         try {

@@ -98,11 +98,7 @@ public record DataDirectory(Path root) {
      *     exists (an earlier cut at the same offset), the first free {@code .cut-<offset>.<n>}
      */
     public Path cutCopy(Path segment, long offset) {
-        Path copy = root.resolve(segment.getFileName() + ".cut-" + offset);
-        for (int n = 1; Files.exists(copy); n++) {
-            copy = root.resolve(segment.getFileName() + ".cut-" + offset + "." + n);
-        }
-        return copy;
+        return firstFree(segment.getFileName() + ".cut-" + offset);
     }
 
     /**
@@ -112,11 +108,16 @@ public record DataDirectory(Path root) {
      * @return {@code snapshot.postcard.unusable}, or the first free {@code .unusable.<n>}
      */
     public Path unusableSnapshot() {
-        Path aside = root.resolve(SNAPSHOT + ".unusable");
-        for (int n = 1; Files.exists(aside); n++) {
-            aside = root.resolve(SNAPSHOT + ".unusable." + n);
+        return firstFree(SNAPSHOT + ".unusable");
+    }
+
+    /** {@code name} in this directory, or the first free {@code name.<n>}: an earlier file is never replaced. */
+    private Path firstFree(String name) {
+        Path file = root.resolve(name);
+        for (int n = 1; Files.exists(file); n++) {
+            file = root.resolve(name + "." + n);
         }
-        return aside;
+        return file;
     }
 
     /**

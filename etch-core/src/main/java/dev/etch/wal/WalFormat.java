@@ -149,16 +149,24 @@ public final class WalFormat {
      * Appends one entry (length, postcard payload, checksum) for a transaction's ops, encoding
      * straight into the buffer: no intermediate array is allocated.
      *
-     * <p>If it throws, the buffer's content is undefined from its previous size on; callers
-     * reset it or discard it.
+     * <p>The entry's size is computed first: the buffer grows once to hold it, and an entry
+     * too large for the format is refused before anything is written. If it throws otherwise,
+     * the buffer's content is undefined from its previous size on; callers reset it or
+     * discard it.
      *
      * @param ops the transaction's ops, in order; may be empty
      * @param out the buffer to append to, typically reused between transactions
      * @return the number of bytes appended
      * @throws IllegalArgumentException if an op's collection is outside {@code 0..255}
-     * @throws IllegalStateException if the payload would exceed {@link #MAX_PAYLOAD_SIZE}
+     * @throws EntryTooLargeException if the payload would exceed {@link #MAX_PAYLOAD_SIZE};
+     *     the buffer is unchanged
      */
     public static int appendEntry(List<Op> ops, PostcardOutput out) {
+        long size = encodedSize(ops);
+        if (size - ENTRY_OVERHEAD > MAX_PAYLOAD_SIZE) {
+            throw new EntryTooLargeException(size);
+        }
+        out.ensureRoom((int) size); // a large entry gets its array at once, not by doubling
         int start = out.size();
         out.writeIntLE(0); // patched below, once the payload length is known
         int payloadStart = out.size();
@@ -177,9 +185,6 @@ public final class WalFormat {
             }
         }
         int payloadLength = out.size() - payloadStart;
-        if (payloadLength > MAX_PAYLOAD_SIZE) {
-            throw new IllegalStateException("log entry payload of " + payloadLength + " bytes exceeds " + MAX_PAYLOAD_SIZE);
-        }
         out.patchIntLE(start, payloadLength);
         out.writeLongLE(checksum(out.array(), payloadStart, payloadLength));
         return out.size() - start;
@@ -260,5 +265,27 @@ public final class WalFormat {
             sb.append(String.format("%02x", b[off + i] & 0xFF));
         }
         return sb.toString();
+    }
+
+    /** An entry larger than the format's 32-bit length field can frame. */
+    public static final class EntryTooLargeException extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final long entrySize;
+
+        EntryTooLargeException(long entrySize) {
+            super("log entry of " + entrySize + " bytes exceeds the " + MAX_PAYLOAD_SIZE + "-byte payload limit");
+            this.entrySize = entrySize;
+        }
+
+        /**
+         * The size the entry would have had.
+         *
+         * @return bytes, length field and checksum included
+         */
+        public long entrySize() {
+            return entrySize;
+        }
     }
 }

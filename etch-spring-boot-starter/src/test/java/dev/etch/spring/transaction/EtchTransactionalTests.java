@@ -51,6 +51,15 @@ class EtchTransactionalTests {
                 .withConfiguration(AutoConfigurations.of(EtchAutoConfiguration.class, EtchTransactionAutoConfiguration.class));
     }
 
+    /** Two stores of one state type, {@code library} and {@code archive}. */
+    private ApplicationContextRunner libraryAndArchive() {
+        return autoConfigured()
+                .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
+                        "etch.stores.library.directory=" + dir.resolve("library"),
+                        "etch.stores.archive.state=" + Library.class.getName(),
+                        "etch.stores.archive.directory=" + dir.resolve("archive"));
+    }
+
     private ApplicationContextRunner runner() {
         return autoConfigured()
                 .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
@@ -386,11 +395,7 @@ class EtchTransactionalTests {
 
     @Test
     void eachStoreNamedByTheAnnotationGetsItsOwnTransaction() {
-        autoConfigured()
-                .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
-                        "etch.stores.library.directory=" + dir.resolve("library"),
-                        "etch.stores.archive.state=" + Library.class.getName(),
-                        "etch.stores.archive.directory=" + dir.resolve("archive"))
+        libraryAndArchive()
                 .withBean(TwoStores.class)
                 .run(context -> {
                     TwoStores service = context.getBean(TwoStores.class);
@@ -434,11 +439,7 @@ class EtchTransactionalTests {
 
     @Test
     void oneInterfaceMethodOnTwoClassesRunsOnEachClassesStore() {
-        autoConfigured()
-                .withPropertyValues("etch.stores.library.state=" + Library.class.getName(),
-                        "etch.stores.library.directory=" + dir.resolve("library"),
-                        "etch.stores.archive.state=" + Library.class.getName(),
-                        "etch.stores.archive.directory=" + dir.resolve("archive"))
+        libraryAndArchive()
                 .withBean("shelfInLibrary", Shelf.class, LibraryShelf::new)
                 .withBean("shelfInArchive", Shelf.class, ArchiveShelf::new)
                 .run(context -> {

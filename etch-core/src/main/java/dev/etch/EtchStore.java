@@ -196,7 +196,10 @@ public interface EtchStore<T> extends AutoCloseable {
      * store without a directory.
      *
      * @param timeout how long to wait at most
-     * @throws EtchStorageException if the log cannot be synced, or the wait timed out
+     * @throws EtchStorageException if the log cannot be synced (a failed fsync is retried;
+     *     {@link EtchStats#lastFlushError()} shows it until a retry succeeds)
+     * @throws EtchTimeoutException if the sync did not finish within {@code timeout}; the writes
+     *     stay acknowledged and the sync goes on, so nothing is lost by the timeout
      * @throws EtchClosedException if the store is closed
      */
     void flush(Duration timeout);
@@ -204,7 +207,8 @@ public interface EtchStore<T> extends AutoCloseable {
     /**
      * Waits until every write acknowledged so far is durable on disk, for at most 30 seconds.
      *
-     * @throws EtchStorageException if the log cannot be synced, or the wait timed out
+     * @throws EtchStorageException if the log cannot be synced
+     * @throws EtchTimeoutException if the sync did not finish within 30 seconds; nothing is lost
      * @throws EtchClosedException if the store is closed
      */
     default void flush() {

@@ -1,8 +1,11 @@
 package dev.etch;
 
 /**
- * A transaction could not start in the time allowed: another transaction held the store's
- * writer lock for all of it. Nothing was started or changed; retry, or allow a longer wait.
+ * A wait ran out of time, and nothing was lost by it. Either a transaction could not start:
+ * another transaction held the store's writer lock all that time, and nothing was started or
+ * changed ({@link EtchStore#begin(java.time.Duration)}). Or {@link EtchStore#flush(java.time.Duration)}
+ * returned before the sync it waited for finished: the writes stay acknowledged and the sync
+ * goes on. Retry, or allow a longer wait.
  */
 public class EtchTimeoutException extends EtchException {
 
@@ -11,7 +14,7 @@ public class EtchTimeoutException extends EtchException {
     /**
      * Creates the exception.
      *
-     * @param message which store, and how long the wait was
+     * @param message which store or log, and what the wait was for
      */
     public EtchTimeoutException(String message) {
         super(message);

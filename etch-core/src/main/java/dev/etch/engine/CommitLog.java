@@ -63,7 +63,8 @@ public interface CommitLog extends AutoCloseable {
      * Waits until everything appended so far is fsynced.
      *
      * @param timeout how long to wait
-     * @throws dev.etch.EtchStorageException if the sync failed or timed out
+     * @throws dev.etch.EtchStorageException if the sync failed
+     * @throws dev.etch.EtchTimeoutException if the sync did not finish in time; nothing is lost
      */
     void flush(Duration timeout);
 

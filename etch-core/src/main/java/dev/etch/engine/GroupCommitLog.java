@@ -3,6 +3,7 @@ package dev.etch.engine;
 import dev.etch.EtchException;
 import dev.etch.EtchListener;
 import dev.etch.EtchStorageException;
+import dev.etch.EtchTimeoutException;
 import dev.etch.FlushPolicy;
 import dev.etch.codec.postcard.PostcardOutput;
 import dev.etch.wal.Op;
@@ -59,6 +60,8 @@ final class GroupCommitLog implements CommitLog {
      */
     static final long MAX_UNSYNCED_BYTES = 64L << 20;
     private static final int INITIAL_BUFFER = 4096;
+    /** How long a rotation or close waits for the log to sync. */
+    private static final Duration SWITCH_SYNC_TIMEOUT = Duration.ofSeconds(30);
     /** Past this capacity, the encoding buffer is replaced after its entry is written. */
     private static final int RETAINED_BUFFER = 16 << 20;
 
@@ -273,8 +276,7 @@ final class GroupCommitLog implements CommitLog {
                     parkNanos = remainingNanos(deadlineNanos);
                     if (parkNanos <= 0) {
                         leave(waiter);
-                        throw new EtchStorageException("Timed out waiting for the log " + writer.file() + " to sync.",
-                                null);
+                        throw syncTimedOut();
                     }
                     if (waiter == null) {
                         waiter = new Waiter(sequence);
@@ -411,6 +413,30 @@ final class GroupCommitLog implements CommitLog {
         }
     }
 
+    /**
+     * Syncs everything appended before the segment is switched or closed. An fsync still running
+     * after {@link #SWITCH_SYNC_TIMEOUT} means the disk is not keeping up: a storage failure for
+     * the rotation or close that needed it.
+     */
+    private void syncBeforeSwitching(String consequence) {
+        try {
+            flush(SWITCH_SYNC_TIMEOUT);
+        } catch (EtchTimeoutException e) {
+            throw new EtchStorageException("The log " + writer.file() + " did not sync within " + SWITCH_SYNC_TIMEOUT
+                    .toSeconds() + " s; " + consequence + ".", e);
+        }
+    }
+
+    /**
+     * A wait for durability ran out of time. The writes stay acknowledged and the sync that
+     * covers them goes on: running out of time loses nothing.
+     */
+    private EtchTimeoutException syncTimedOut() {
+        return new EtchTimeoutException("Timed out waiting for the log " + writer.file() + " to sync (an fsync was"
+                + " still running). Nothing is lost by the timeout: acknowledged writes stay acknowledged and the sync"
+                + " goes on. Call flush again, or with a longer timeout.");
+    }
+
     private static long remainingNanos(long deadlineNanos) {
         return deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
     }
@@ -475,7 +501,7 @@ final class GroupCommitLog implements CommitLog {
             }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
-                throw new EtchStorageException("Timed out waiting for the log " + writer.file() + " to sync.", null);
+                throw syncTimedOut();
             }
             monitor.wait(remaining / 1_000_000, (int) (remaining % 1_000_000));
             return false;
@@ -538,7 +564,7 @@ final class GroupCommitLog implements CommitLog {
      * @throws EtchStorageException if the current segment cannot be synced; the log stays in it
      */
     void rotate(WalWriter next) {
-        flush(Duration.ofSeconds(30));
+        syncBeforeSwitching("the log stays in " + writer.file().getFileName() + " and no snapshot is written");
         WalWriter previous;
         synchronized (monitor) {
             boolean interrupted = false;
@@ -649,7 +675,7 @@ final class GroupCommitLog implements CommitLog {
         EtchStorageException flushFailure = null;
         if (!broken) {
             try {
-                flush(Duration.ofSeconds(30));
+                syncBeforeSwitching("writes since the last sync may not be durable");
             } catch (EtchStorageException e) {
                 flushFailure = e;
             }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.etch.EtchStorageException;
+import dev.etch.EtchTimeoutException;
 import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
 import dev.etch.Library;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -211,6 +213,44 @@ class FsyncFaultTest extends OnAFaultyDisk {
             assertThat(store.stats().lastFlushError()).isEmpty();
         }
         try (EtchStore<Library> store = open(dir, FlushPolicy.none())) {
+            assertThat(books(store)).containsExactly("a", "b");
+            assertThat(store.replayReport().lostAnything()).isFalse();
+        }
+    }
+
+    /**
+     * A flush that runs out of time while an fsync is still running says so with its own
+     * exception, not as a storage failure: the writes stay acknowledged, the sync finishes, and
+     * nothing is lost.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.etch.faults.TestStores#policies")
+    void aFlushThatTimesOutWhileAnFsyncRunsLosesNothing(FlushPolicy policy) throws Exception {
+        try (EtchStore<Library> store = open(dir, policy)) {
+            store.write(lib -> lib.books().put("a", book("a")));
+            store.flush();
+            CountDownLatch inFsync = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            disk.on(FileOperation.FORCE, "wal*.bin").intercepting(() -> {
+                inFsync.countDown();
+                await(release);
+            }).once();
+            CompletableFuture<Void> durable = CompletableFuture.runAsync(
+                    () -> store.writeDurable(lib -> lib.books().put("b", book("b"))));
+            await(inFsync);
+
+            assertThatThrownBy(() -> store.flush(Duration.ofMillis(50)))
+                    .isInstanceOf(EtchTimeoutException.class)
+                    .isNotInstanceOf(EtchStorageException.class)
+                    .hasMessageContaining("Nothing is lost by the timeout");
+            assertThat(store.stats().lastFlushError()).isEmpty();
+
+            release.countDown();
+            durable.get(10, TimeUnit.SECONDS);
+            store.flush();
+            assertThat(books(store)).containsExactly("a", "b");
+        }
+        try (EtchStore<Library> store = open(dir, policy)) {
             assertThat(books(store)).containsExactly("a", "b");
             assertThat(store.replayReport().lostAnything()).isFalse();
         }

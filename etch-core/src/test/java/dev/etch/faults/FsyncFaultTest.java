@@ -219,6 +219,35 @@ class FsyncFaultTest extends OnAFaultyDisk {
     }
 
     /**
+     * Megabytes of acknowledged entries, far more than the copy kept for a retry starts with,
+     * written while fsync fails and the kernel drops them: the retry writes every one again.
+     */
+    @Test
+    void unsyncedMegabytesWrittenWhileFsyncFailsAreAllWrittenAgain() {
+        String longTitle = "t".repeat(1000);
+        try (EtchStore<Library> store = open(dir, FlushPolicy.none())) {
+            store.write(lib -> lib.books().put("first", book("first")));
+            Fault failing = disk.on(FileOperation.FORCE, "wal*.bin").losingUnsyncedWrites().untilDisarmed();
+            for (int i = 0; i < 3000; i++) {
+                String key = "k" + i;
+                store.write(lib -> lib.books().put(key, new Library.Book(longTitle, key, 2000)));
+            }
+            assertThatThrownBy(store::flush).isInstanceOf(EtchStorageException.class);
+            assertThat(failing.hits()).isPositive();
+
+            failing.disarm();
+            store.flush();
+            assertThat(store.stats().lastFlushError()).isEmpty();
+            store.write(lib -> lib.books().put("last", book("last")));
+        }
+        try (EtchStore<Library> store = open(dir, FlushPolicy.none())) {
+            assertThat(store.replayReport().lostAnything()).isFalse();
+            assertThat(store.read().books()).hasSize(3002).containsKeys("first", "k0", "k2999", "last");
+            assertThat(store.read().books().get("k1234").title()).isEqualTo(longTitle);
+        }
+    }
+
+    /**
      * A flush that runs out of time while an fsync is still running says so with its own
      * exception, not as a storage failure: the writes stay acknowledged, the sync finishes, and
      * nothing is lost.

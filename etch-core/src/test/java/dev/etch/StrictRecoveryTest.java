@@ -97,9 +97,10 @@ class StrictRecoveryTest {
             assertThat(store.read().books()).containsOnlyKeys("a", "b");
             ReplayReport report = store.replayReport();
             assertThat(report.snapshotFallback()).isPresent();
+            // The later segment is set aside first, then the damaged one cut.
             assertThat(report.cutCopies()).containsExactly(
-                    dir.resolve(segment1.getFileName() + ".cut-" + firstEnd),
-                    dir.resolve(segment2.getFileName() + ".cut-0"));
+                    dir.resolve(segment2.getFileName() + ".cut-0"),
+                    dir.resolve(segment1.getFileName() + ".cut-" + firstEnd));
         }
         assertThat(segment2).doesNotExist();
         assertThat(Files.readAllBytes(dir.resolve(segment2.getFileName() + ".cut-0"))).isEqualTo(segment2Bytes);

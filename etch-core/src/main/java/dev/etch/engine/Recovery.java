@@ -144,10 +144,22 @@ final class Recovery<T> {
         SnapshotChoice snapshot = loadSnapshot();
         SortedMap<Long, Path> segments = listSegments();
         long cover = snapshot.cover();
-        if (snapshot.loaded() && cover > 0 && !segments.isEmpty() && segments.firstKey() > cover) {
+        // An Etch snapshot covering segments before N is written only after segment N was
+        // created and synced, and segment N is retired only after a later snapshot is durable:
+        // every state a crash can leave still has it. Without it, its transactions are gone.
+        if (snapshot.loaded() && cover > 0 && !segments.containsKey(cover)) {
             throw new EtchStorageException("The snapshot in " + directory.root() + " covers log segments before "
-                    + cover + ", but the oldest segment present is " + segments.firstKey() + ": segments are missing."
-                    + " Restore them from a backup.", null);
+                    + cover + ", but segment " + cover + " (" + directory.segment(cover).getFileName() + "), where"
+                    + " the log continues, is missing" + (segments.isEmpty() ? "" : " (segments present: "
+                    + segments.keySet() + ")") + ": its transactions would be lost. Restore it from a backup.", null);
+        }
+        // Without any snapshot file, replay must start at the very first segment: a log that
+        // starts later was retired by a snapshot that is gone now.
+        if (!snapshot.loaded() && snapshot.fallback().isEmpty() && !segments.isEmpty() && segments.firstKey() != 0) {
+            throw new EtchStorageException("No snapshot in " + directory.root() + ", and the oldest log segment is "
+                    + segments.firstKey() + " (" + segments.get(segments.firstKey()).getFileName() + "): the logs"
+                    + " before it were retired by a snapshot that is gone, so opening would silently lose their"
+                    + " transactions. Restore snapshot.postcard (or snapshot.prev) from a backup.", null);
         }
         long entries = 0;
         long ops = 0;
@@ -173,18 +185,28 @@ final class Recovery<T> {
             ops += scan.ops();
             lastScan = scan;
             lastGeneration = generation;
-            boolean tornHeaderOnly = scan.damage().map(d -> d.kind() == WalScan.Kind.TORN_HEADER).orElse(false);
+            List<Long> later = generations.subList(i + 1, generations.size());
+            // A segment's header is synced, with the directory, before anything later exists:
+            // before the next segment and before a snapshot that covers up to it. So a torn
+            // header is an interrupted creation only in the newest segment, and only if no
+            // snapshot was written after it; anywhere else it is damage.
+            boolean tornCreation = scan.damage().map(d -> d.kind() == WalScan.Kind.TORN_HEADER).orElse(false)
+                    && later.isEmpty() && !(snapshot.loaded() && cover > 0 && generation == cover);
             if (!scan.isClean()) {
-                if (strict && !tornHeaderOnly) {
+                if (strict && !tornCreation) {
                     throw scan.toCorruptedException();
                 }
                 discardedAt = scan.validEnd();
                 reason = scan.damage().map(WalScan.Damage::reason);
+                // The later segments first: they were built on what the damage hides. Set aside
+                // before the cut, a failure or crash in between leaves this segment the newest,
+                // still damaged, and the next open cuts it the same way.
+                if (!later.isEmpty()) {
+                    discarded += removeLaterSegments(segments, later);
+                }
                 keepCut(scan);
                 discarded += WalReader.truncateToValidEnd(scan);
-                List<Long> later = generations.subList(i + 1, generations.size());
-                if (!later.isEmpty() && !tornHeaderOnly) {
-                    discarded += removeLaterSegments(segments, later);
+                if (!later.isEmpty()) {
                     break;
                 }
             }
@@ -259,8 +281,14 @@ final class Recovery<T> {
 
     /** Loads one snapshot into the builders; returns {cover generation, records}. */
     private long[] loadSnapshot(Path file) {
-        int version = peekVersion(file);
+        byte[] head = peekHeader(file);
+        int version = SnapshotFormat.version(head);
         if (version == SnapshotFormat.VERSION_ETCHDB_POSTCARD || version == SnapshotFormat.VERSION_ETCHDB_ZSTD) {
+            if (SnapshotFormat.isEtchHeaderApartFromVersion(head)) {
+                // Damage like any other, so a damaged newest snapshot falls back to the previous one.
+                throw new WalCorruptedException(file, 4, "version byte " + version + " in a header that is otherwise"
+                        + " an Etch snapshot's (version " + SnapshotFormat.VERSION + "): the byte is damaged");
+            }
             Recovery.SnapshotLoad etchdb = EtchdbSnapshot.load(file, schema, codec);
             for (CollectionSchema<?, ?> c : schema.collections()) {
                 builders[c.index()] = ((PersistentMap<?, ?>) etchdb.maps()[c.index()]).toBuilder();
@@ -280,9 +308,10 @@ final class Recovery<T> {
         }
     }
 
-    private static int peekVersion(Path file) {
+    /** Up to the first {@link SnapshotFormat#HEADER_SIZE} bytes of a snapshot file. */
+    private static byte[] peekHeader(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return SnapshotFormat.version(in.readNBytes(5));
+            return in.readNBytes(SnapshotFormat.HEADER_SIZE);
         } catch (IOException e) {
             throw new EtchStorageException("Cannot read snapshot " + file + ": " + e.getMessage(), e);
         }
@@ -379,6 +408,7 @@ final class Recovery<T> {
             to.force(true);
             directory.sync();
         } catch (IOException e) {
+            deleteQuietly(copy); // a partial copy must not pass for the kept bytes
             throw new EtchStorageException("Cannot keep a copy of the " + bytes + " damaged bytes of " + scan.file()
                     + " from offset " + scan.validEnd() + " in " + copy + " (" + e + "), so nothing was cut off. Make"
                     + " room or fix the directory's permissions and open again, or open with strictRecovery(true)"

@@ -2,6 +2,8 @@ package dev.etch.snapshot;
 
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
+import dev.etch.codec.postcard.PostcardInput;
+import java.util.Arrays;
 
 /**
  * The bytes of an Etch snapshot ({@code snapshot.postcard}, version 3). {@link SnapshotWriter}
@@ -84,5 +86,23 @@ public final class SnapshotFormat {
             }
         }
         return head[4] & 0xFF;
+    }
+
+    /**
+     * Whether a header whose version byte is not {@link #VERSION} is an Etch header all the
+     * same: with {@link #VERSION} in place of its version byte, its checksum matches. Such a
+     * file is an Etch snapshot whose version byte was damaged, not an etchdb snapshot; one
+     * flipped bit turns 3 into etchdb's 1 or 2.
+     *
+     * @param head the file's first bytes
+     * @return {@code true} if they hold a whole header that is Etch's apart from its version
+     */
+    public static boolean isEtchHeaderApartFromVersion(byte[] head) {
+        if (head.length < HEADER_SIZE || version(head) < 0 || version(head) == VERSION) {
+            return false;
+        }
+        byte[] repaired = Arrays.copyOf(head, HEADER_HASHED);
+        repaired[4] = VERSION;
+        return XXH3.hashBytesToLong(repaired) == PostcardInput.longLE(head, HEADER_HASHED);
     }
 }

@@ -93,6 +93,69 @@ class DirectoryFaultTest extends OnAFaultyDisk {
         }
     }
 
+    /** A disk full in the middle of the copy: the partial copy is removed, not left under the copy's name. */
+    @Test
+    void aDiskFullHalfWayThroughTheCopyLeavesNoPartialCopy() throws IOException {
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            store.write(lib -> lib.books().put("a", book("a")));
+            store.write(lib -> lib.books().put("b", book("b")));
+        }
+        Path wal = tempDir.resolve("parent/store/wal.bin");
+        byte[] damaged = Files.readAllBytes(wal);
+        damaged[damaged.length - 12] ^= 0x5A;
+        Files.write(wal, damaged);
+
+        disk.on(FileOperation.WRITE, "wal.bin.cut-*").noSpace().partially().once();
+        assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
+                .isInstanceOf(EtchStorageException.class).hasMessageContaining("nothing was cut off");
+        assertThat(cutFiles()).as("no partial copy").isEmpty();
+
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            assertThat(books(store)).containsExactly("a");
+            Path copy = store.replayReport().cutCopies().get(0);
+            assertThat(cutFiles()).containsExactly(copy.getFileName().toString());
+        }
+    }
+
+    /**
+     * Damage in an older segment: the segments after it, built on what it hides, are set aside
+     * before the damaged one is cut. When setting them aside fails, the damaged segment is
+     * left as it was, so the next open does not find a clean log followed by segments that
+     * must not be replayed.
+     */
+    @Test
+    void whenTheLaterSegmentsCannotBeSetAsideTheDamagedOneIsNotCutEither() throws IOException {
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
+            store.write(lib -> lib.books().put("a", book("a")));
+            store.write(lib -> lib.books().put("b", book("b")));
+            store.snapshot(); // the log continues in segment 1
+            store.write(lib -> lib.books().put("c", book("c")));
+            store.write(lib -> lib.books().put("d", book("d")));
+        }
+        Path root = tempDir.resolve("parent/store");
+        Files.delete(root.resolve("snapshot.postcard")); // replay from segment 0 again
+        Path wal = root.resolve("wal.bin");
+        byte[] damaged = Files.readAllBytes(wal);
+        damaged[damaged.length - 1] ^= 1; // the checksum of "b"'s entry
+        Files.write(wal, damaged);
+
+        disk.on(FileOperation.MOVE, "wal-*.bin").once();
+        assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
+                .isInstanceOf(EtchStorageException.class).hasMessageContaining("Cannot set log segment");
+        assertThat(Files.readAllBytes(wal)).as("the damaged segment is not cut yet").isEqualTo(damaged);
+
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            assertThat(books(store)).as("c and d were built on the lost b").containsExactly("a");
+            assertThat(store.replayReport().lostAnything()).isTrue();
+        }
+    }
+
+    private java.util.List<String> cutFiles() throws IOException {
+        try (var files = Files.list(tempDir.resolve("parent/store"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.contains(".cut-")).sorted().toList();
+        }
+    }
+
     private void opensAndWrites() {
         try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
             store.write(lib -> lib.books().put("a", book("a")));

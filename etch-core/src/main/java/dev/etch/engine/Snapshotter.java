@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * <p>One snapshot runs at a time. Automatic snapshots run on a background thread; a failed
  * one leaves the previous snapshot and every log in place and is retried at the next
  * trigger.
+ *
+ * <p><b>Close.</b> {@link #close()} returns only once no snapshot is in progress, foreground
+ * or background, so the store releases its directory only after the last file change a
+ * snapshot makes; a snapshot asked for once close has begun fails with
+ * {@link dev.etch.EtchClosedException} and changes nothing, and an automatic one is simply
+ * not started. Requesting an automatic snapshot never fails, so a committed write never
+ * fails because the store is closing.
  *
  * <p><b>When.</b> A fixed threshold ({@code snapshotEvery}, {@code snapshotLogSize}) is used
  * as given. The default ({@link StoreOptions#ADAPTIVE}) grows with the state, as Redis grows
@@ -87,11 +95,25 @@ final class Snapshotter<T> implements AutoCloseable {
     private boolean newestUnusable;
     private volatile Instant lastSnapshotAt;
     private volatile Throwable lastError;
-    private volatile boolean closed;
+    /** The exception for a snapshot asked for once the store is closing. */
+    private final Supplier<? extends RuntimeException> closedException;
+    /**
+     * Guards {@code closed}, {@code inProgress} and {@code running}, and makes handing a task to
+     * {@code background} and shutting it down mutually exclusive. Never held while waiting for
+     * anything but itself (the writer lock and the monitor of {@code this} are taken without it),
+     * so it cannot take part in a deadlock.
+     */
+    private final Object gate = new Object();
+    /** Set once close begins; no snapshot starts after it. Guarded by gate. */
+    private boolean closed;
+    /** Snapshots admitted before close began that have not finished yet. Guarded by gate. */
+    private int inProgress;
+    /** The thread writing a snapshot now, if any. Guarded by gate. */
+    private Thread running;
 
     Snapshotter(DataDirectory directory, StateSchema<T> schema, StoreOptions<T> options, long generation,
             long newestCover, long previousCover, boolean newestUnusable, long recordsAtOpen,
-            Function<WalWriter, Version<T>> rotate) {
+            Function<WalWriter, Version<T>> rotate, Supplier<? extends RuntimeException> closedException) {
         this.directory = directory;
         this.schema = schema;
         this.listener = options.listener();
@@ -102,6 +124,7 @@ final class Snapshotter<T> implements AutoCloseable {
         this.previousCover = previousCover;
         this.newestUnusable = newestUnusable;
         this.rotate = rotate;
+        this.closedException = closedException;
         this.background = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "etch-snapshot-" + directory.root().getFileName());
             thread.setDaemon(true);
@@ -112,23 +135,43 @@ final class Snapshotter<T> implements AutoCloseable {
         this.snapshotBytes = size(directory.snapshot());
     }
 
-    /** Starts a background snapshot if the log has grown past a threshold and none is running. */
+    /**
+     * Starts a background snapshot if the log has grown past a threshold and none is running.
+     * Never throws for a closing store: called after a commit, so a failure here would report a
+     * committed write as failed. Once close has begun the request is dropped.
+     */
     void maybeRequest(long entriesSinceSnapshot, long logBytes) {
         boolean due = reached(entriesSinceSnapshot, every, StoreOptions.DEFAULT_SNAPSHOT_EVERY, snapshotRecords)
                 || reached(logBytes, logSize, StoreOptions.DEFAULT_SNAPSHOT_LOG_SIZE, snapshotBytes);
-        if (due && !closed && requested.compareAndSet(false, true)) {
-            background.execute(() -> {
+        if (!due || !requested.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (gate) {
+            // close() shuts the executor down under the gate, so it is still running here and
+            // execute cannot be rejected.
+            if (closed) {
+                requested.set(false);
+                return;
+            }
+            background.execute(this::automaticSnapshot);
+        }
+    }
+
+    /** The background task: a snapshot, unless the store began closing since it was requested. */
+    private void automaticSnapshot() {
+        try {
+            if (admit(false)) {
                 try {
-                    if (!closed) {
-                        snapshot();
-                    }
-                } catch (RuntimeException e) {
-                    log.warn("Automatic snapshot of {} failed; the logs are kept and it is retried later",
-                            directory.root(), e);
+                    write();
                 } finally {
-                    requested.set(false);
+                    finished();
                 }
-            });
+            }
+        } catch (RuntimeException e) {
+            log.warn("Automatic snapshot of {} failed; the logs are kept and it is retried later",
+                    directory.root(), e);
+        } finally {
+            requested.set(false);
         }
     }
 
@@ -140,8 +183,65 @@ final class Snapshotter<T> implements AutoCloseable {
         return threshold > 0 && value >= threshold;
     }
 
-    /** Writes a snapshot now; returns once it is durable and the covered logs are retired. */
-    synchronized void snapshot() {
+    /**
+     * Writes a snapshot now; returns once it is durable and the covered logs are retired.
+     *
+     * @throws RuntimeException the store's closed exception if close has begun; nothing is
+     *     changed then
+     */
+    void snapshot() {
+        admit(true);
+        try {
+            write();
+        } finally {
+            finished();
+        }
+    }
+
+    /**
+     * Counts a snapshot in, so that close waits for it; once close has begun, throws the closed
+     * exception if {@code orThrow}, else returns false.
+     */
+    private boolean admit(boolean orThrow) {
+        synchronized (gate) {
+            if (closed) {
+                if (orThrow) {
+                    throw closedException.get();
+                }
+                return false;
+            }
+            inProgress++;
+            return true;
+        }
+    }
+
+    /** Counts an admitted snapshot out, finished or failed, and wakes a close waiting for it. */
+    private void finished() {
+        synchronized (gate) {
+            inProgress--;
+            gate.notifyAll();
+        }
+    }
+
+    /** One snapshot at a time; one admitted before close began but started after it does nothing. */
+    private synchronized void write() {
+        synchronized (gate) {
+            if (closed) {
+                throw closedException.get();
+            }
+            running = Thread.currentThread();
+        }
+        try {
+            writeSnapshot();
+        } finally {
+            synchronized (gate) {
+                running = null;
+            }
+        }
+    }
+
+    /** Under the monitor of this, admitted: the steps in the class comment. */
+    private void writeSnapshot() {
         long next = generation + 1;
         WalWriter segment;
         try {
@@ -265,16 +365,38 @@ final class Snapshotter<T> implements AutoCloseable {
         return Optional.ofNullable(lastError);
     }
 
-    /** Stops automatic snapshots and waits for one in progress. */
+    /**
+     * Stops snapshots and returns once none is in progress: every snapshot admitted before this
+     * call has finished or failed, so none changes a file after it returns. Any later snapshot
+     * is refused. Waits as long as the snapshot takes, even if interrupted (the interrupt is kept
+     * for the caller): returning earlier would let the store release its directory under a
+     * running snapshot. Must be called without the store's writer lock, which a snapshot's
+     * rotation takes. Called from the snapshot's own thread (an {@link EtchListener} closing the
+     * store), it does not wait for that snapshot, which has no file left to change.
+     */
     @Override
     public void close() {
-        closed = true;
-        background.shutdown();
-        try {
-            if (!background.awaitTermination(5, TimeUnit.MINUTES)) {
-                log.warn("A snapshot of {} is still running at close", directory.root());
+        boolean interrupted = false;
+        synchronized (gate) {
+            if (!closed) {
+                closed = true;
+                background.shutdown();
             }
-        } catch (InterruptedException e) {
+            long warnAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean warned = false;
+            while (inProgress > 0 && running != Thread.currentThread()) {
+                if (!warned && System.nanoTime() - warnAt >= 0) {
+                    log.warn("Closing {} waits for the snapshot in progress to finish", directory.root());
+                    warned = true;
+                }
+                try {
+                    gate.wait(1000);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -114,7 +114,7 @@ public final class StoreEngine<T> implements EtchStore<T> {
                     recovered.report(), lock);
             engine.snapshotter = new Snapshotter<>(directory, schema, options, recovered.generation(),
                     recovered.newestCover(), recovered.previousCover(), recovered.newestUnusable(),
-                    recovered.version().records(), engine::rotateLog);
+                    recovered.version().records(), engine::rotateLog, engine::closedException);
             LOG.info("Opened {} in {} ms: {}", directory.root(), recovered.report().duration().toMillis(),
                     recovered.report());
             return engine;

@@ -43,11 +43,17 @@ import org.slf4j.LoggerFactory;
  * store goes on). Under the immediate policy, an fsync that fails fails every commit it would
  * have covered and every commit appended after them (they were built on them); the engine then
  * cuts the log back to the last durable entry and rolls its state back to the published one,
- * so nothing the log cannot prove durable is ever visible or replayed. If that cut fails too,
- * the log refuses all further writes until the store is reopened. Under the grouped and
- * unsynced policies, writes were already acknowledged; a failed background fsync is kept in
- * {@link #lastError()} and retried, and {@code flush()} and {@code writeDurable} fail until a
- * retry succeeds.
+ * so nothing the log cannot prove durable is ever visible or replayed. A close that finds such
+ * a failure makes the same cut before it closes the file (the writers it failed no longer can),
+ * and still reports the failure. If that cut fails too, the log refuses all further writes until
+ * the store is reopened. Under the grouped and unsynced policies, writes were already
+ * acknowledged; a failed background fsync is kept in {@link #lastError()} and retried, and
+ * {@code flush()} and {@code writeDurable} fail until a retry succeeds.
+ *
+ * <p><b>Listeners.</b> The {@link EtchListener} is called only after the log's state is updated
+ * and the waiters of the fsync are woken, outside the monitor; whatever it throws is logged and
+ * ignored (see {@link #notify(Runnable)}), so it can neither fail a write nor strand a writer
+ * nor stop the flush thread.
  */
 final class GroupCommitLog implements CommitLog {
 
@@ -319,13 +325,15 @@ final class GroupCommitLog implements CommitLog {
             long took = System.nanoTime() - started;
             lastFsyncNanos = took;
             List<Waiter> wake;
+            Runnable notification;
             if (error == null) {
                 CrashPoint.AFTER_FSYNC.hit();
             }
             synchronized (monitor) {
                 syncing = false;
                 if (error == null) {
-                    notify(() -> listener.synced(Duration.ofNanos(took), target - durableSequence));
+                    long commits = target - durableSequence;
+                    notification = () -> listener.synced(Duration.ofNanos(took), commits);
                     durableSequence = target;
                     durableEnd = targetEnd;
                     while (!unsynced.isEmpty() && unsynced.peekFirst().offset() < targetEnd) {
@@ -351,7 +359,7 @@ final class GroupCommitLog implements CommitLog {
                     log.error("fsync of {} failed; commits after offset {} are not durable", writer.file(), durableEnd,
                             error);
                     IOException failed = error;
-                    notify(() -> listener.logFailed(failed));
+                    notification = () -> listener.logFailed(failed);
                     wake = wakeAll();
                 }
                 monitor.notifyAll();
@@ -359,6 +367,9 @@ final class GroupCommitLog implements CommitLog {
             for (Waiter woken : wake) {
                 LockSupport.unpark(woken.thread);
             }
+            // Only now, with the log's state updated and its waiters woken: whatever the
+            // listener does, no writer is left parked behind this fsync.
+            notify(notification);
             if (error != null) {
                 throw new EtchStorageException("Could not fsync " + writer.file() + ": " + error.getMessage()
                         + (publishOnDurable ? ". The transaction is not durable and was rolled back (with every commit"
@@ -478,11 +489,27 @@ final class GroupCommitLog implements CommitLog {
         }
     }
 
+    /**
+     * Calls the listener, outside the monitor and only after the log's state is updated and its
+     * waiters are woken, so that nothing a listener does can strand a writer. Whatever it
+     * throws, an {@link Error} such as an {@link AssertionError} or a {@link NoClassDefFoundError}
+     * from metrics code included, is logged and ignored: it never fails a write and never stops
+     * the flush thread.
+     *
+     * <p>That includes a {@link VirtualMachineError} (out of memory, stack overflow), logged as an
+     * error rather than a warning. Rethrowing it would not stop the JVM, but it would reach a
+     * thread whose commit is already in the log: a writer told that a durable write failed (a
+     * caller that retries applies it twice), or an append under the unsynced policy that the
+     * engine would take as never written although the log replays it. The JVM's trouble shows
+     * again at its next allocation, in code that is not in the middle of a commit.
+     */
     private static void notify(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
-            log.warn("EtchListener failed", e);
+        } catch (VirtualMachineError e) {
+            log.error("EtchListener failed with a VirtualMachineError; ignored, the commit stands", e);
+        } catch (RuntimeException | Error e) {
+            log.warn("EtchListener failed; ignored", e);
         }
     }
 
@@ -614,6 +641,11 @@ final class GroupCommitLog implements CommitLog {
                 }
             } catch (RuntimeException e) {
                 // Kept in lastError(); retried on the next tick.
+            } catch (Error e) {
+                // The flush thread's own (listeners' errors never get here, see notify), such as
+                // running out of memory. The thread must not die: without it no background fsync
+                // ever runs again and acknowledged writes silently stay volatile.
+                log.error("The flush thread of {} caught an error; it goes on syncing", writer.file(), e);
             }
             awaitAppendWhenIdle();
         }
@@ -678,6 +710,13 @@ final class GroupCommitLog implements CommitLog {
                 syncBeforeSwitching("writes since the last sync may not be durable");
             } catch (EtchStorageException e) {
                 flushFailure = e;
+                // Immediate policy: the failed fsync rolled back every commit after the last
+                // durable one, and their writers were (or will be) told so. Their bytes must go
+                // before the file is closed: closing keeps everything up to the writer's end, and
+                // the writer that would cut them back can no longer once the file is closed, so
+                // they would be replayed on the next open. Called under the store's writer lock,
+                // as discardUndurable requires; a no-op unless an fsync failed under that policy.
+                discardUndurable();
             }
         }
         try {

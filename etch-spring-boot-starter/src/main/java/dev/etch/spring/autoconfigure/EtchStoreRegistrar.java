@@ -32,8 +32,10 @@ import org.springframework.core.type.AnnotationMetadata;
  * lazy initialization, so bad configuration fails startup) and closes when it is destroyed.
  *
  * <p>Backs off for a store when the application already declares a bean of that name, or an
- * {@code EtchStore} bean of that state type. Runs while auto-configurations are processed, so
- * it sees the application's own bean definitions, as {@code @ConditionalOnMissingBean} does.
+ * {@code EtchStore} bean of that state type under a name that is not another configured
+ * store's (a bean named after a store replaces that store only). Runs while
+ * auto-configurations are processed, so it sees the application's own bean definitions, as
+ * {@code @ConditionalOnMissingBean} does.
  */
 final class EtchStoreRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
@@ -61,7 +63,8 @@ final class EtchStoreRegistrar implements ImportBeanDefinitionRegistrar, Environ
         // Decide every back-off before registering anything: two stores of one state type
         // must not make the second back off for the first.
         Map<String, RootBeanDefinition> definitions = new LinkedHashMap<>();
-        for (Map.Entry<String, EtchProperties.Store> entry : bindStores().entrySet()) {
+        Map<String, EtchProperties.Store> stores = bindStores();
+        for (Map.Entry<String, EtchProperties.Store> entry : stores.entrySet()) {
             String name = entry.getKey();
             EtchProperties.Store properties = entry.getValue();
             if (properties.getState() == null) {
@@ -73,7 +76,11 @@ final class EtchStoreRegistrar implements ImportBeanDefinitionRegistrar, Environ
                 logger.debug("Etch store '{}' backs off: the application declares a bean named '{}'", name, name);
                 continue;
             }
-            String[] declared = beanFactory.getBeanNamesForType(type, true, false);
+            // A bean named after another configured store replaces that store only: it must
+            // not also make this store of the same state type back off.
+            String[] declared = Arrays.stream(beanFactory.getBeanNamesForType(type, true, false))
+                    .filter(bean -> !stores.containsKey(bean))
+                    .toArray(String[]::new);
             if (declared.length > 0) {
                 logger.debug("Etch store '{}' backs off: the application declares {} {}", name, type,
                         Arrays.toString(declared));

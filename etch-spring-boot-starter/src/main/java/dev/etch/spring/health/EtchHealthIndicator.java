@@ -1,5 +1,6 @@
 package dev.etch.spring.health;
 
+import dev.etch.EtchClosedException;
 import dev.etch.EtchStats;
 import dev.etch.EtchStore;
 import dev.etch.ReplayReport;
@@ -25,8 +26,9 @@ import org.springframework.util.unit.DataSize;
  *       failed and not been overcome ({@link EtchStats#lastFlushError()}).</li>
  *   <li>{@code DOWN} when the free space of the directory's file system is below the
  *       threshold: snapshots and the log would soon fail.</li>
- *   <li>{@code DOWN} with the exception when the stats cannot be read (for example, the
- *       store is closed).</li>
+ *   <li>{@code DOWN} with details {@code directory} and {@code reason} ("the store is
+ *       closed") once the store is closed.</li>
+ *   <li>{@code DOWN} with the exception when the stats cannot be read.</li>
  * </ul>
  *
  * <p>When the store's open had to give something up ({@link ReplayReport#lostAnything()}: a
@@ -54,8 +56,17 @@ public class EtchHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
-        EtchStats stats = store.stats();
         Optional<Path> directory = store.directory();
+        try {
+            // stats() of a closed store still answers; read() is as cheap and refuses.
+            store.read();
+        } catch (EtchClosedException e) {
+            builder.down()
+                    .withDetail("directory", directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("in memory"))
+                    .withDetail("reason", "the store is closed");
+            return;
+        }
+        EtchStats stats = store.stats();
         builder.withDetail("directory", directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("in memory"))
                 .withDetail("logBytes", stats.logBytes())
                 .withDetail("entriesSinceSnapshot", stats.entriesSinceSnapshot())

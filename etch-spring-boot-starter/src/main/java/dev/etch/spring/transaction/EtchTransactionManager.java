@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.NestedTransactionNotSupportedException;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionSystemException;
@@ -39,8 +40,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *   <li>One manager per store: a read-write transaction is known to the manager that began
  *       it (it holds the store's writer lock, so a second manager of the same store would
  *       fail to begin instead of joining). The starter creates exactly one.</li>
- *   <li>Every isolation level is accepted: write transactions are serializable (one writer
- *       at a time), which is at least as strong as any level asked for.</li>
+ *   <li>Every isolation level is accepted, by a new transaction and by one that joins:
+ *       write transactions are serializable (one writer at a time), which is at least as
+ *       strong as any level asked for. A joining definition's timeout is ignored too.</li>
  * </ul>
  *
  * <h2>Failures</h2>
@@ -54,8 +56,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       and {@link TransactionTimedOutException} is thrown. Once begun, the transaction runs
  *       to its end (its writes are in memory and never wait); a read-only transaction takes
  *       no lock, so its timeout has nothing to bound.</li>
- *   <li>A read-write participant inside a read-only transaction fails with
- *       {@link org.springframework.transaction.IllegalTransactionStateException}.</li>
+ *   <li>A read-write participant inside a read-only transaction of this store fails with
+ *       {@link org.springframework.transaction.IllegalTransactionStateException}. Only this
+ *       store's transaction counts: transactions of other stores or managers on the thread,
+ *       read-only or not, do not matter.</li>
+ *   <li>A write through a {@link TransactionAwareEtchStore} that joined a transaction and
+ *       threw makes the transaction rollback-only at once (the store cannot tell the write's
+ *       partial changes apart): the status reports it, and the commit rolls back without
+ *       {@code beforeCommit} and throws {@link UnexpectedRollbackException}.</li>
  *   <li>A log failure at commit is a {@link TransactionSystemException} whose cause is the
  *       {@link EtchStorageException}; nothing was applied. A commit refused because a joined
  *       write failed is an {@link UnexpectedRollbackException}.</li>
@@ -94,7 +102,11 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
         // NESTED must reach doBegin so that it fails with an Etch-specific message rather
         // than the generic advice to set nestedTransactionAllowed.
         setNestedTransactionAllowed(true);
-        setValidateExistingTransaction(true);
+        // Spring's validation of existing transactions is left off (as in
+        // DataSourceTransactionManager): it reads the thread-wide read-only flag and isolation
+        // level of TransactionSynchronizationManager, which describe the innermost transaction
+        // of any manager on the thread, not this store's. prepareSynchronization checks the
+        // store's own transaction instead.
     }
 
     /**
@@ -171,6 +183,9 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
      */
     @Override
     protected void prepareSynchronization(DefaultTransactionStatus status, TransactionDefinition definition) {
+        if (status.hasTransaction() && !status.isNewTransaction()) {
+            checkParticipation((EtchTransactionObject) status.getTransaction(), definition);
+        }
         if (!status.isNewSynchronization()) {
             return;
         }
@@ -187,6 +202,23 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
             TransactionSynchronizationManager.setCurrentTransactionName(definition.getName());
         }
         TransactionSynchronizationManager.initSynchronization();
+    }
+
+    /**
+     * Checks a definition that joins this store's transaction on the thread (Spring calls
+     * {@link #prepareSynchronization} for every participating status before returning it,
+     * and the joining status has nothing to undo). Only the store's own transaction counts:
+     * a read-only transaction of another store on the thread says nothing about this one.
+     * Isolation and timeout of a joining definition are ignored: the transaction it joins is
+     * already serializable, and its writer lock already taken.
+     */
+    private void checkParticipation(EtchTransactionObject txObject, TransactionDefinition definition) {
+        EtchTransactionHolder holder = txObject.holder;
+        if (holder != null && holder.isReadOnly() && !definition.isReadOnly()) {
+            throw new IllegalTransactionStateException("Participating transaction with definition [" + definition
+                    + "] is read-write, but the transaction of Etch store '" + storeName + "' it would join is"
+                    + " read-only. Remove readOnly from the outer transaction, or mark the inner one readOnly.");
+        }
     }
 
     @Override
@@ -215,6 +247,9 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
                     EtchTransactionHolder.readWrite(beginStoreTransaction(determineTimeout(definition)));
             writeHolder = holder;
             writeOwner = Thread.currentThread();
+            if (store instanceof TransactionAwareEtchStore<?> aware) {
+                aware.readWriteTransactionStarted(holder);
+            }
             txObject.holder = holder;
         }
     }
@@ -277,6 +312,9 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
     private void releaseWriteOwnership() {
         writeOwner = null;
         writeHolder = null;
+        if (store instanceof TransactionAwareEtchStore<?> aware) {
+            aware.readWriteTransactionEnded();
+        }
     }
 
     @Override
@@ -330,6 +368,11 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
             this.holder = holder;
         }
 
+        /**
+         * Rollback-only once Spring marked the transaction (a failed participant) or, through
+         * a {@link TransactionAwareEtchStore}, as soon as a joined write threw: the store then
+         * can only roll the transaction back, so Spring must not prepare a commit.
+         */
         @Override
         public boolean isRollbackOnly() {
             return holder != null && holder.isRollbackOnly();

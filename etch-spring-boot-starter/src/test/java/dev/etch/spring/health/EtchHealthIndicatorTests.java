@@ -64,6 +64,35 @@ class EtchHealthIndicatorTests {
         }
     }
 
+    /** A closed store is DOWN and says so, though its stats can still be read. */
+    @Test
+    void downWhenTheStoreIsClosed() {
+        EtchStore<Library> store = EtchStore.open(Library.class, dir);
+        store.write(lib -> lib.books().put("isbn-1", new Library.Book("Dune", "Herbert", 1965)));
+        EtchHealthIndicator indicator = new EtchHealthIndicator(store, DataSize.ofBytes(0));
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+        store.close();
+        Health health = indicator.health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("reason", "the store is closed")
+                .containsEntry("directory", dir.toAbsolutePath().normalize().toString());
+    }
+
+    /** The same through the starter's wrapper, and for a store in memory. */
+    @Test
+    void downWhenAWrappedOrInMemoryStoreIsClosed() {
+        EtchStore<Library> wrapped = new dev.etch.spring.transaction.TransactionAwareEtchStore<>(
+                EtchStore.open(Library.class, dir));
+        wrapped.close();
+        assertThat(new EtchHealthIndicator(wrapped, DataSize.ofBytes(0)).health().getStatus()).isEqualTo(Status.DOWN);
+        EtchStore<Library> inMemory = EtchStore.inMemory(Library.class);
+        inMemory.close();
+        Health health = new EtchHealthIndicator(inMemory, DataSize.ofBytes(0)).health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("reason", "the store is closed")
+                .containsEntry("directory", "in memory");
+    }
+
     @Test
     void downWhenFreeDiskIsBelowTheThreshold() {
         try (EtchStore<Library> store = EtchStore.open(Library.class, dir)) {

@@ -30,6 +30,16 @@ class CloseRacesTest extends OnAFaultyDisk {
      * write. (Before the fix close returned at once, the reopened store appended to that
      * segment, and the old snapshot then deleted it with the acknowledged write in it.)
      */
+    /**
+     * Each task on a thread of its own: the common pool may have a single worker (two CPUs),
+     * which the held snapshot would occupy while close() waited in the queue behind it.
+     */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+        Thread thread = new Thread(task, "close-races-test");
+        thread.setDaemon(true);
+        thread.start();
+    };
+
     @Test
     void closeWaitsForAForegroundSnapshotBeforeReleasingTheDirectory() throws Exception {
         EtchStore<Library> first = open(dir, FlushPolicy.immediate());
@@ -42,10 +52,10 @@ class CloseRacesTest extends OnAFaultyDisk {
             segmentCreated.countDown();
             await(release);
         }).once();
-        CompletableFuture<Void> snapshot = CompletableFuture.runAsync(first::snapshot);
+        CompletableFuture<Void> snapshot = CompletableFuture.runAsync(first::snapshot, OWN_THREAD);
         await(segmentCreated);
 
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close, OWN_THREAD);
         try {
             assertStillRunning(closing, "close() while a snapshot is in progress");
             assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
@@ -84,7 +94,7 @@ class CloseRacesTest extends OnAFaultyDisk {
         first.write(lib -> lib.books().put("a", book("a"))); // requests an automatic snapshot
         await(segmentCreated);
 
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close, OWN_THREAD);
         try {
             assertStillRunning(closing, "close() while an automatic snapshot is in progress");
             assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
@@ -176,11 +186,29 @@ class CloseRacesTest extends OnAFaultyDisk {
     }
 
     private static void assertStillRunning(CompletableFuture<Void> future, String what) throws Exception {
+        awaitCloseWaitingForTheSnapshot();
         try {
             future.get(300, TimeUnit.MILLISECONDS);
             throw new AssertionError(what + " returned before the snapshot finished");
         } catch (TimeoutException expected) {
             // still waiting, as it should
+        }
+    }
+
+    /**
+     * Waits until close() has begun and waits for the snapshot: a thread parked inside the
+     * snapshotter's close. Until then, close may not even have started on its thread, and what
+     * the test checks next would race it.
+     */
+    private static void awaitCloseWaitingForTheSnapshot() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Thread.getAllStackTraces().entrySet().stream().noneMatch(e -> e.getKey().getState()
+                == Thread.State.TIMED_WAITING && java.util.Arrays.stream(e.getValue()).anyMatch(f ->
+                f.getClassName().endsWith(".Snapshotter") && f.getMethodName().equals("close")))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("close() did not start waiting for the snapshot within 10 s");
+            }
+            Thread.sleep(2);
         }
     }
 

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Listeners.</b> The {@link EtchListener} is called only after the log's state is updated
  * and the waiters of the fsync are woken, outside the monitor; whatever it throws is logged and
- * ignored (see {@link #notify(Runnable)}), so it can neither fail a write nor strand a writer
+ * ignored (see {@link Listeners#call(Runnable)}), so it can neither fail a write nor strand a writer
  * nor stop the flush thread.
  */
 final class GroupCommitLog implements CommitLog {
@@ -369,7 +369,7 @@ final class GroupCommitLog implements CommitLog {
             }
             // Only now, with the log's state updated and its waiters woken: whatever the
             // listener does, no writer is left parked behind this fsync.
-            notify(notification);
+            Listeners.call(notification);
             if (error != null) {
                 throw new EtchStorageException("Could not fsync " + writer.file() + ": " + error.getMessage()
                         + (publishOnDurable ? ". The transaction is not durable and was rolled back (with every commit"
@@ -486,30 +486,6 @@ final class GroupCommitLog implements CommitLog {
         long deadline = System.nanoTime() + budget;
         while (queuedWriters.getAsInt() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(GATHER_STEP_NANOS);
-        }
-    }
-
-    /**
-     * Calls the listener, outside the monitor and only after the log's state is updated and its
-     * waiters are woken, so that nothing a listener does can strand a writer. Whatever it
-     * throws, an {@link Error} such as an {@link AssertionError} or a {@link NoClassDefFoundError}
-     * from metrics code included, is logged and ignored: it never fails a write and never stops
-     * the flush thread.
-     *
-     * <p>That includes a {@link VirtualMachineError} (out of memory, stack overflow), logged as an
-     * error rather than a warning. Rethrowing it would not stop the JVM, but it would reach a
-     * thread whose commit is already in the log: a writer told that a durable write failed (a
-     * caller that retries applies it twice), or an append under the unsynced policy that the
-     * engine would take as never written although the log replays it. The JVM's trouble shows
-     * again at its next allocation, in code that is not in the middle of a commit.
-     */
-    private static void notify(Runnable call) {
-        try {
-            call.run();
-        } catch (VirtualMachineError e) {
-            log.error("EtchListener failed with a VirtualMachineError; ignored, the commit stands", e);
-        } catch (RuntimeException | Error e) {
-            log.warn("EtchListener failed; ignored", e);
         }
     }
 
@@ -642,7 +618,7 @@ final class GroupCommitLog implements CommitLog {
             } catch (RuntimeException e) {
                 // Kept in lastError(); retried on the next tick.
             } catch (Error e) {
-                // The flush thread's own (listeners' errors never get here, see notify), such as
+                // The flush thread's own (listeners' errors never get here, see Listeners.call), such as
                 // running out of memory. The thread must not die: without it no background fsync
                 // ever runs again and acknowledged writes silently stay volatile.
                 log.error("The flush thread of {} caught an error; it goes on syncing", writer.file(), e);

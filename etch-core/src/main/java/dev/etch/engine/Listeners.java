@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Several listeners as one: each event goes to every listener, in order, and a listener that
- * throws is logged and does not keep the event from the others.
+ * throws is logged and does not keep the event from the others. Also {@link #call}, how the
+ * engine calls a listener at all.
  */
 final class Listeners implements EtchListener {
 
@@ -32,44 +33,54 @@ final class Listeners implements EtchListener {
     @Override
     public void committed(Duration latency, int operations) {
         for (EtchListener l : listeners) {
-            try {
-                l.committed(latency, operations);
-            } catch (RuntimeException e) {
-                log.warn("EtchListener {} failed", l, e);
-            }
+            call(() -> l.committed(latency, operations));
         }
     }
 
     @Override
     public void synced(Duration latency, long commits) {
         for (EtchListener l : listeners) {
-            try {
-                l.synced(latency, commits);
-            } catch (RuntimeException e) {
-                log.warn("EtchListener {} failed", l, e);
-            }
+            call(() -> l.synced(latency, commits));
         }
     }
 
     @Override
     public void snapshotWritten(Duration duration, long bytes, long records) {
         for (EtchListener l : listeners) {
-            try {
-                l.snapshotWritten(duration, bytes, records);
-            } catch (RuntimeException e) {
-                log.warn("EtchListener {} failed", l, e);
-            }
+            call(() -> l.snapshotWritten(duration, bytes, records));
         }
     }
 
     @Override
     public void logFailed(Throwable error) {
         for (EtchListener l : listeners) {
-            try {
-                l.logFailed(error);
-            } catch (RuntimeException e) {
-                log.warn("EtchListener {} failed", l, e);
-            }
+            call(() -> l.logFailed(error));
+        }
+    }
+
+    /**
+     * Calls a listener. The engine calls listeners only where its own state is already
+     * consistent (for the log, after the fsync's waiters are woken, outside its monitor), so
+     * nothing a listener does can strand a writer. Whatever it throws, an {@link Error} such as
+     * an {@link AssertionError} or a {@link NoClassDefFoundError} from metrics code included, is
+     * logged and ignored: it never fails a write and never stops the flush thread.
+     *
+     * <p>That includes a {@link VirtualMachineError} (out of memory, stack overflow), logged as
+     * an error rather than a warning. Rethrowing it would not stop the JVM, but it would reach a
+     * thread whose commit is already in the log: a writer told that a durable write failed (a
+     * caller that retries applies it twice), or an append under the unsynced policy that the
+     * engine would take as never written although the log replays it. The JVM's trouble shows
+     * again at its next allocation, in code that is not in the middle of a commit.
+     *
+     * @param event the listener call
+     */
+    static void call(Runnable event) {
+        try {
+            event.run();
+        } catch (VirtualMachineError e) {
+            log.error("EtchListener failed with a VirtualMachineError; ignored, the commit stands", e);
+        } catch (RuntimeException | Error e) {
+            log.warn("EtchListener failed; ignored", e);
         }
     }
 }

@@ -315,11 +315,9 @@ final class Snapshotter<T> implements AutoCloseable {
         lastError = null;
         log.info("Snapshot of {}: {} records, {} bytes in {} ms; the log continues in segment {}", directory.root(),
                 records, bytes, took.toMillis(), next);
-        try {
-            listener.snapshotWritten(took, bytes, records);
-        } catch (RuntimeException e) {
-            log.warn("EtchListener.snapshotWritten failed", e);
-        }
+        long written = bytes;
+        long recordsWritten = records;
+        Listeners.call(() -> listener.snapshotWritten(took, written, recordsWritten));
     }
 
     @SuppressWarnings("unchecked")

@@ -220,11 +220,8 @@ public final class StoreEngine<T> implements EtchStore<T> {
     }
 
     private void notifyCommitted(long startedNanos, int operations) {
-        try {
-            options.listener().committed(Duration.ofNanos(System.nanoTime() - startedNanos), operations);
-        } catch (RuntimeException e) {
-            LOG.warn("EtchListener.committed failed", e);
-        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - startedNanos);
+        Listeners.call(() -> options.listener().committed(latency, operations));
     }
 
     /**

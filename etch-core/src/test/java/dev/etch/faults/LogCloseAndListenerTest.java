@@ -260,4 +260,34 @@ class LogCloseAndListenerTest extends OnAFaultyDisk {
             }
         }
     }
+
+    /**
+     * The engine's other listener calls follow the same rule: an Error from committed() or
+     * snapshotWritten() neither fails the write or snapshot that already happened, nor the next.
+     */
+    @Test
+    void aListenerErrorFromCommittedOrSnapshotWrittenFailsNothing() {
+        EtchListener listener = new EtchListener() {
+            @Override
+            public void committed(Duration latency, int operations) {
+                throw new AssertionError("listener bug in committed");
+            }
+
+            @Override
+            public void snapshotWritten(Duration duration, long bytes, long records) {
+                throw new NoClassDefFoundError("listener bug in snapshotWritten");
+            }
+        };
+        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0)
+                .listener(listener).open()) {
+            store.write(lib -> lib.books().put("a", book("a")));
+            store.snapshot();
+            store.write(lib -> lib.books().put("b", book("b")));
+            assertThat(store.stats().lastSnapshotAt()).isPresent();
+        }
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            assertThat(books(store)).containsExactly("a", "b");
+            assertThat(store.replayReport().snapshotLoaded()).isTrue();
+        }
+    }
 }

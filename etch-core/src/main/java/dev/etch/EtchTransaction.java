@@ -54,6 +54,14 @@ public interface EtchTransaction<T> extends AutoCloseable {
     void rollback();
 
     /**
+     * Whether the transaction can only roll back: a write joined to it threw, so its changes
+     * cannot be told apart from the rest, and {@link #commit()} will fail and roll back.
+     *
+     * @return {@code true} from the failed joined write on, while the transaction is active
+     */
+    boolean isRollbackOnly();
+
+    /**
      * Whether the transaction is still open (neither committed nor rolled back).
      *
      * @return {@code true} until commit or rollback

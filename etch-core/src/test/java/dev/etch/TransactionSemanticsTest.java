@@ -212,6 +212,22 @@ class TransactionSemanticsTest {
         assertThat(store.stats().commits()).isZero();
     }
 
+    /** What a framework that began the transaction checks before it tries to commit. */
+    @Test
+    void aBegunTransactionReportsRollbackOnlyFromTheFailedJoinedWriteOn() {
+        EtchTransaction<Library> tx = store.begin();
+        tx.state().books().put("a", DUNE);
+        assertThat(tx.isRollbackOnly()).isFalse();
+        assertThatThrownBy(() -> store.write(nested -> {
+            throw new IllegalArgumentException("inner fails");
+        })).isInstanceOf(IllegalArgumentException.class);
+        assertThat(tx.isRollbackOnly()).isTrue();
+        assertThatThrownBy(tx::commit).isInstanceOf(EtchException.class)
+                .hasMessageContaining("nested in this transaction failed");
+        assertThat(tx.isRollbackOnly()).as("ended").isFalse();
+        assertThat(store.read().books()).isEmpty();
+    }
+
     @Test
     void aReadInsideATransactionSeesItsUncommittedWrites() {
         store.write(lib -> {

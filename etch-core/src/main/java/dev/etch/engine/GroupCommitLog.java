@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Listeners.</b> The {@link EtchListener} is called only after the log's state is updated
  * and the waiters of the fsync are woken, outside the monitor; whatever it throws is logged and
- * ignored (see {@link Listeners#call(Runnable)}), so it can neither fail a write nor strand a writer
+ * ignored (see {@link Listeners}), so it can neither fail a write nor strand a writer
  * nor stop the flush thread.
  */
 final class GroupCommitLog implements CommitLog {
@@ -325,15 +325,14 @@ final class GroupCommitLog implements CommitLog {
             long took = System.nanoTime() - started;
             lastFsyncNanos = took;
             List<Waiter> wake;
-            Runnable notification;
+            long syncedCommits = 0;
             if (error == null) {
                 CrashPoint.AFTER_FSYNC.hit();
             }
             synchronized (monitor) {
                 syncing = false;
                 if (error == null) {
-                    long commits = target - durableSequence;
-                    notification = () -> listener.synced(Duration.ofNanos(took), commits);
+                    syncedCommits = target - durableSequence;
                     durableSequence = target;
                     durableEnd = targetEnd;
                     while (!unsynced.isEmpty() && unsynced.peekFirst().offset() < targetEnd) {
@@ -358,8 +357,6 @@ final class GroupCommitLog implements CommitLog {
                     pending.clear();
                     log.error("fsync of {} failed; commits after offset {} are not durable", writer.file(), durableEnd,
                             error);
-                    IOException failed = error;
-                    notification = () -> listener.logFailed(failed);
                     wake = wakeAll();
                 }
                 monitor.notifyAll();
@@ -369,7 +366,11 @@ final class GroupCommitLog implements CommitLog {
             }
             // Only now, with the log's state updated and its waiters woken: whatever the
             // listener does, no writer is left parked behind this fsync.
-            Listeners.call(notification);
+            if (error == null) {
+                listener.synced(Duration.ofNanos(took), syncedCommits);
+            } else {
+                listener.logFailed(error);
+            }
             if (error != null) {
                 throw new EtchStorageException("Could not fsync " + writer.file() + ": " + error.getMessage()
                         + (publishOnDurable ? ". The transaction is not durable and was rolled back (with every commit"
@@ -618,7 +619,7 @@ final class GroupCommitLog implements CommitLog {
             } catch (RuntimeException e) {
                 // Kept in lastError(); retried on the next tick.
             } catch (Error e) {
-                // The flush thread's own (listeners' errors never get here, see Listeners.call), such as
+                // The flush thread's own (listeners' errors never get here, see Listeners), such as
                 // running out of memory. The thread must not die: without it no background fsync
                 // ever runs again and acknowledged writes silently stay volatile.
                 log.error("The flush thread of {} caught an error; it goes on syncing", writer.file(), e);

@@ -16,7 +16,6 @@ import dev.etch.wal.WalReader;
 import dev.etch.wal.WalScan;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,13 +318,14 @@ final class Recovery<T> {
 
     /** The generation a snapshot covers, read from its header without loading it; 0 if unknown. */
     private static long peekCover(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(SnapshotFormat.HEADER_SIZE);
-            return SnapshotFormat.version(head) == SnapshotFormat.VERSION && head.length == SnapshotFormat.HEADER_SIZE
-                    ? dev.etch.codec.postcard.PostcardInput.longLE(head, 8) : 0;
-        } catch (IOException e) {
+        byte[] head;
+        try {
+            head = peekHeader(file);
+        } catch (EtchStorageException e) {
             return 0;
         }
+        return SnapshotFormat.version(head) == SnapshotFormat.VERSION && head.length == SnapshotFormat.HEADER_SIZE
+                ? dev.etch.codec.postcard.PostcardInput.longLE(head, 8) : 0;
     }
 
     private void resetBuilders() {
@@ -390,20 +390,14 @@ final class Recovery<T> {
         Path copy = directory.cutCopy(scan.file(), scan.validEnd());
         try (FileChannel from = FileChannel.open(scan.file(), StandardOpenOption.READ);
                 FileChannel to = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(bytes, 1 << 16));
             long position = scan.validEnd();
             long end = position + bytes;
             while (position < end) {
-                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
-                int read = from.read(buffer, position);
-                if (read < 0) {
+                long copied = from.transferTo(position, end - position, to);
+                if (copied <= 0) {
                     throw new IOException("the log ended at offset " + position + " while it was copied");
                 }
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    to.write(buffer);
-                }
-                position += read;
+                position += copied;
             }
             to.force(true);
             directory.sync();

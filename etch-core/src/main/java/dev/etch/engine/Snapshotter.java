@@ -315,9 +315,7 @@ final class Snapshotter<T> implements AutoCloseable {
         lastError = null;
         log.info("Snapshot of {}: {} records, {} bytes in {} ms; the log continues in segment {}", directory.root(),
                 records, bytes, took.toMillis(), next);
-        long written = bytes;
-        long recordsWritten = records;
-        Listeners.call(() -> listener.snapshotWritten(took, written, recordsWritten));
+        listener.snapshotWritten(took, bytes, records); // never throws (see Listeners)
     }
 
     @SuppressWarnings("unchecked")

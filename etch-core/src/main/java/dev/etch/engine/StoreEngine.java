@@ -220,8 +220,8 @@ public final class StoreEngine<T> implements EtchStore<T> {
     }
 
     private void notifyCommitted(long startedNanos, int operations) {
-        Duration latency = Duration.ofNanos(System.nanoTime() - startedNanos);
-        Listeners.call(() -> options.listener().committed(latency, operations));
+        // Never throws: the listener is a Listeners (see there).
+        options.listener().committed(Duration.ofNanos(System.nanoTime() - startedNanos), operations);
     }
 
     /**
@@ -536,6 +536,12 @@ public final class StoreEngine<T> implements EtchStore<T> {
         @Override
         public boolean isActive() {
             return tx != null;
+        }
+
+        @Override
+        public boolean isRollbackOnly() {
+            WriteTransaction<T> active = tx;
+            return active != null && active.rollbackOnlyCause() != null;
         }
 
         @Override

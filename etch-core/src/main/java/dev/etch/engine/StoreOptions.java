@@ -18,7 +18,7 @@ import java.util.Optional;
  *     {@link #ADAPTIVE} for the default rule
  * @param valueCodec how values are encoded
  * @param strictRecovery whether a damaged log fails the open
- * @param listener receives timings
+ * @param listener receives timings; a {@link Listeners} (or {@link EtchListener#NONE}), which never throws
  * @param <T> the state type
  */
 public record StoreOptions<T>(

@@ -57,18 +57,16 @@ public class EtchHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
         Optional<Path> directory = store.directory();
+        builder.withDetail("directory", directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("in memory"));
         try {
             // stats() of a closed store still answers; read() is as cheap and refuses.
             store.read();
         } catch (EtchClosedException e) {
-            builder.down()
-                    .withDetail("directory", directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("in memory"))
-                    .withDetail("reason", "the store is closed");
+            builder.down().withDetail("reason", "the store is closed");
             return;
         }
         EtchStats stats = store.stats();
-        builder.withDetail("directory", directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("in memory"))
-                .withDetail("logBytes", stats.logBytes())
+        builder.withDetail("logBytes", stats.logBytes())
                 .withDetail("entriesSinceSnapshot", stats.entriesSinceSnapshot())
                 .withDetail("lastSnapshotAt", stats.lastSnapshotAt().map(Object::toString).orElse("none"));
         ReplayReport report = store.replayReport();

@@ -43,7 +43,8 @@ final class EtchTransactionHolder {
         rollbackOnly = true;
     }
 
+    /** Marked by Spring, or a write joined to the store transaction threw. */
     boolean isRollbackOnly() {
-        return rollbackOnly;
+        return rollbackOnly || transaction != null && transaction.isActive() && transaction.isRollbackOnly();
     }
 }

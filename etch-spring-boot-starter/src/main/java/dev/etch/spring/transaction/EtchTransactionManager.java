@@ -60,10 +60,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       {@link org.springframework.transaction.IllegalTransactionStateException}. Only this
  *       store's transaction counts: transactions of other stores or managers on the thread,
  *       read-only or not, do not matter.</li>
- *   <li>A write through a {@link TransactionAwareEtchStore} that joined a transaction and
- *       threw makes the transaction rollback-only at once (the store cannot tell the write's
- *       partial changes apart): the status reports it, and the commit rolls back without
- *       {@code beforeCommit} and throws {@link UnexpectedRollbackException}.</li>
+ *   <li>A write that joined a transaction and threw makes the transaction rollback-only at
+ *       once (the store cannot tell the write's partial changes apart,
+ *       {@link EtchTransaction#isRollbackOnly()}): the status reports it, and the commit rolls
+ *       back without {@code beforeCommit} and throws {@link UnexpectedRollbackException}.</li>
  *   <li>A log failure at commit is a {@link TransactionSystemException} whose cause is the
  *       {@link EtchStorageException}; nothing was applied. A commit refused because a joined
  *       write failed is an {@link UnexpectedRollbackException}.</li>
@@ -247,9 +247,6 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
                     EtchTransactionHolder.readWrite(beginStoreTransaction(determineTimeout(definition)));
             writeHolder = holder;
             writeOwner = Thread.currentThread();
-            if (store instanceof TransactionAwareEtchStore<?> aware) {
-                aware.readWriteTransactionStarted(holder);
-            }
             txObject.holder = holder;
         }
     }
@@ -312,9 +309,6 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
     private void releaseWriteOwnership() {
         writeOwner = null;
         writeHolder = null;
-        if (store instanceof TransactionAwareEtchStore<?> aware) {
-            aware.readWriteTransactionEnded();
-        }
     }
 
     @Override
@@ -369,9 +363,9 @@ public class EtchTransactionManager extends AbstractPlatformTransactionManager i
         }
 
         /**
-         * Rollback-only once Spring marked the transaction (a failed participant) or, through
-         * a {@link TransactionAwareEtchStore}, as soon as a joined write threw: the store then
-         * can only roll the transaction back, so Spring must not prepare a commit.
+         * Rollback-only once Spring marked the transaction (a failed participant) or as soon as
+         * a joined write threw: the store then can only roll the transaction back, so Spring
+         * must not prepare a commit.
          */
         @Override
         public boolean isRollbackOnly() {

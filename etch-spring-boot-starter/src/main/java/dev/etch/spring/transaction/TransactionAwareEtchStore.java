@@ -16,18 +16,15 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * An {@link EtchStore} that also honours read-only Spring transactions of its
  * {@link EtchTransactionManager}: inside one, every {@link #read()} on that thread returns
- * the snapshot pinned when the transaction began, and every write fails. Inside a read-write
- * Spring transaction of its manager, a write that joins it and throws also marks the Spring
- * transaction rollback-only at once, as the store marks its own (Spring then rolls back
- * without preparing a commit). Everything else is the wrapped store's behaviour, unchanged
- * (the store binds read-write transactions to the thread itself).
+ * the snapshot pinned when the transaction began, and every write fails. Everything else is
+ * the wrapped store's behaviour, unchanged (read-write transactions need no help: the store
+ * binds them to the thread itself).
  *
  * <p>The starter's store beans are of this type. Wrap a store you declare yourself to get
- * the same semantics:
+ * the same read-only semantics:
  * {@code @Bean EtchStore<Library> library() { return new TransactionAwareEtchStore<>(EtchStore.open(...)); }}.
  *
- * <p>Outside Spring transactions the cost is one volatile read per call, and one more field
- * read per write.
+ * <p>Outside read-only transactions the cost is one volatile read per call.
  *
  * @param <T> the state type
  */
@@ -36,9 +33,6 @@ public class TransactionAwareEtchStore<T> implements EtchStore<T> {
     private final EtchStore<T> delegate;
     /** Read-only transactions open on any thread; reads skip the thread-local lookup when zero. */
     private final AtomicInteger readOnlyTransactions = new AtomicInteger();
-    /** The Spring read-write transaction of the store and its thread; see the manager's fields. */
-    private Thread writeOwner;
-    private EtchTransactionHolder writeHolder;
 
     /**
      * Wraps a store.
@@ -56,56 +50,6 @@ public class TransactionAwareEtchStore<T> implements EtchStore<T> {
      */
     public EtchStore<T> getTargetStore() {
         return delegate;
-    }
-
-    /**
-     * Called by the manager with the store's writer lock held: the read-write transaction of
-     * the calling thread, so that a joined write that throws marks it rollback-only. As in the
-     * manager, only the owner ever finds its own thread here.
-     */
-    void readWriteTransactionStarted(EtchTransactionHolder holder) {
-        writeHolder = holder;
-        writeOwner = Thread.currentThread();
-    }
-
-    /** Called by the manager while the thread still holds the writer lock, before releasing it. */
-    void readWriteTransactionEnded() {
-        writeOwner = null;
-        writeHolder = null;
-    }
-
-    /** The Spring read-write transaction that a write on this thread joins, or {@code null}. */
-    private EtchTransactionHolder joinedHolder() {
-        return writeOwner == Thread.currentThread() ? writeHolder : null;
-    }
-
-    /**
-     * Wraps a joined write so that, if it throws, the Spring transaction becomes rollback-only
-     * as the store's own transaction does (see {@link EtchStore#write}).
-     */
-    private static <S, R> Function<? super S, ? extends R> markingRollbackOnly(EtchTransactionHolder joined,
-            Function<? super S, ? extends R> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return state -> {
-            try {
-                return fn.apply(state);
-            } catch (RuntimeException | Error e) {
-                joined.setRollbackOnly();
-                throw e;
-            }
-        };
-    }
-
-    private static <S> Consumer<? super S> markingRollbackOnly(EtchTransactionHolder joined, Consumer<? super S> fn) {
-        Objects.requireNonNull(fn, "fn");
-        return state -> {
-            try {
-                fn.accept(state);
-            } catch (RuntimeException | Error e) {
-                joined.setRollbackOnly();
-                throw e;
-            }
-        };
     }
 
     void readOnlyTransactionStarted() {
@@ -167,8 +111,7 @@ public class TransactionAwareEtchStore<T> implements EtchStore<T> {
     @Override
     public void write(Consumer<? super T> fn) {
         checkWritable();
-        EtchTransactionHolder joined = joinedHolder();
-        delegate.write(joined == null ? fn : markingRollbackOnly(joined, fn));
+        delegate.write(fn);
     }
 
     /**
@@ -182,8 +125,7 @@ public class TransactionAwareEtchStore<T> implements EtchStore<T> {
     @Override
     public <R> R writeAndGet(Function<? super T, ? extends R> fn) {
         checkWritable();
-        EtchTransactionHolder joined = joinedHolder();
-        return delegate.writeAndGet(joined == null ? fn : markingRollbackOnly(joined, fn));
+        return delegate.writeAndGet(fn);
     }
 
     /**
@@ -195,8 +137,7 @@ public class TransactionAwareEtchStore<T> implements EtchStore<T> {
     @Override
     public void writeDurable(Consumer<? super T> fn) {
         checkWritable();
-        EtchTransactionHolder joined = joinedHolder();
-        delegate.writeDurable(joined == null ? fn : markingRollbackOnly(joined, fn));
+        delegate.writeDurable(fn);
     }
 
     /**

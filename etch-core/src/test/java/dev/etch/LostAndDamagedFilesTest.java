@@ -1,9 +1,9 @@
 package dev.etch;
 
+import static dev.etch.SnapshotTest.book;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.etch.Library.Book;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,23 +26,12 @@ class LostAndDamagedFilesTest {
     @TempDir
     Path dir;
 
-    private static Book book(int i) {
-        return new Book("title " + i, "author " + i, 1900 + i);
-    }
-
     private Path segment(long generation) {
         return dir.resolve(String.format("wal-%020d.bin", generation));
     }
 
-    /** "first", a snapshot (cover 1), "second", a snapshot (cover 2, the first kept as snapshot.prev), "third". */
     private void writeThreeAroundTwoSnapshots() {
-        try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
-            store.write(lib -> lib.books().put("first", book(1)));
-            store.snapshot();
-            store.write(lib -> lib.books().put("second", book(2)));
-            store.snapshot();
-            store.write(lib -> lib.books().put("third", book(3)));
-        }
+        SnapshotTest.writeThreeAroundTwoSnapshots(dir);
     }
 
     private static TreeSet<String> keys(EtchStore<Library> store) {

@@ -28,7 +28,7 @@ class SnapshotTest {
     @TempDir
     Path dir;
 
-    private static Book book(int i) {
+    static Book book(int i) {
         return new Book("title " + i, "author " + (i % 7), 1900 + i % 100);
     }
 
@@ -201,6 +201,11 @@ class SnapshotTest {
 
     /** "first", a snapshot, "second", a snapshot, "third": two snapshots and a log after them. */
     private void writeThreeAroundTwoSnapshots() {
+        writeThreeAroundTwoSnapshots(dir);
+    }
+
+    /** The same in {@code dir}; also the start of {@link LostAndDamagedFilesTest}. */
+    static void writeThreeAroundTwoSnapshots(Path dir) {
         try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir).snapshotEvery(0).open()) {
             store.write(lib -> lib.books().put("first", book(1)));
             store.snapshot();

@@ -3,6 +3,8 @@ package dev.etch.faults;
 import static dev.etch.faults.TestStores.book;
 import static dev.etch.faults.TestStores.books;
 import static dev.etch.faults.TestStores.open;
+import static dev.etch.faults.Waits.awaitUntil;
+import static dev.etch.faults.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +14,7 @@ import dev.etch.EtchException;
 import dev.etch.EtchStore;
 import dev.etch.FlushPolicy;
 import dev.etch.Library;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -47,11 +50,7 @@ class CloseRacesTest extends OnAFaultyDisk {
 
         CountDownLatch segmentCreated = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        // The directory fsync in WalWriter.create: wal-...1.bin exists with its header.
-        disk.on(FileOperation.FORCE, "store").intercepting(() -> {
-            segmentCreated.countDown();
-            await(release);
-        }).once();
+        holdTheNextSegmentCreation(segmentCreated, release);
         CompletableFuture<Void> snapshot = CompletableFuture.runAsync(first::snapshot, OWN_THREAD);
         await(segmentCreated);
 
@@ -72,13 +71,7 @@ class CloseRacesTest extends OnAFaultyDisk {
         assertFinishedOrFailedCleanly(snapshot);
         assertThatThrownBy(first::snapshot).isInstanceOf(EtchClosedException.class);
 
-        try (EtchStore<Library> second = open(dir, FlushPolicy.immediate())) {
-            second.write(lib -> lib.books().put("acknowledged", book("acknowledged")));
-            assertThat(books(second)).containsExactly("a", "acknowledged");
-        }
-        try (EtchStore<Library> third = open(dir, FlushPolicy.immediate())) {
-            assertThat(books(third)).as("acknowledged writes after reopen").containsExactly("a", "acknowledged");
-        }
+        reopenedStoresKeepEveryAcknowledgedWrite();
     }
 
     /** The same for an automatic snapshot on the background thread. */
@@ -88,10 +81,7 @@ class CloseRacesTest extends OnAFaultyDisk {
                 .flushPolicy(FlushPolicy.immediate()).snapshotEvery(1).open();
         CountDownLatch segmentCreated = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        disk.on(FileOperation.FORCE, "store").intercepting(() -> {
-            segmentCreated.countDown();
-            await(release);
-        }).once();
+        holdTheNextSegmentCreation(segmentCreated, release);
         first.write(lib -> lib.books().put("a", book("a"))); // requests an automatic snapshot
         await(segmentCreated);
 
@@ -105,12 +95,7 @@ class CloseRacesTest extends OnAFaultyDisk {
         }
         closing.get(10, TimeUnit.SECONDS);
 
-        try (EtchStore<Library> second = open(dir, FlushPolicy.immediate())) {
-            second.write(lib -> lib.books().put("acknowledged", book("acknowledged")));
-        }
-        try (EtchStore<Library> third = open(dir, FlushPolicy.immediate())) {
-            assertThat(books(third)).as("acknowledged writes after reopen").containsExactly("a", "acknowledged");
-        }
+        reopenedStoresKeepEveryAcknowledgedWrite();
     }
 
     /**
@@ -186,6 +171,28 @@ class CloseRacesTest extends OnAFaultyDisk {
         }
     }
 
+    /**
+     * Holds the directory fsync of the next segment's creation (WalWriter.create: the segment
+     * exists with its header) until {@code release}, counting down {@code created} there.
+     */
+    private void holdTheNextSegmentCreation(CountDownLatch created, CountDownLatch release) {
+        disk.on(FileOperation.FORCE, "store").intercepting(() -> {
+            created.countDown();
+            await(release);
+        }).once();
+    }
+
+    /** After the close: a reopened store's write survives the next reopen, beside the first store's "a". */
+    private void reopenedStoresKeepEveryAcknowledgedWrite() {
+        try (EtchStore<Library> second = open(dir, FlushPolicy.immediate())) {
+            second.write(lib -> lib.books().put("acknowledged", book("acknowledged")));
+            assertThat(books(second)).containsExactly("a", "acknowledged");
+        }
+        try (EtchStore<Library> third = open(dir, FlushPolicy.immediate())) {
+            assertThat(books(third)).as("acknowledged writes after reopen").containsExactly("a", "acknowledged");
+        }
+    }
+
     private static void assertStillRunning(CompletableFuture<Void> future, String what) throws Exception {
         awaitCloseWaitingForTheSnapshot();
         try {
@@ -201,16 +208,10 @@ class CloseRacesTest extends OnAFaultyDisk {
      * snapshotter's close. Until then, close may not even have started on its thread, and what
      * the test checks next would race it.
      */
-    private static void awaitCloseWaitingForTheSnapshot() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Thread.getAllStackTraces().entrySet().stream().noneMatch(e -> e.getKey().getState()
-                == Thread.State.TIMED_WAITING && java.util.Arrays.stream(e.getValue()).anyMatch(f ->
-                f.getClassName().endsWith(".Snapshotter") && f.getMethodName().equals("close")))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("close() did not start waiting for the snapshot within 10 s");
-            }
-            Thread.sleep(2);
-        }
+    private static void awaitCloseWaitingForTheSnapshot() {
+        awaitUntil(() -> Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getState()
+                == Thread.State.TIMED_WAITING && Arrays.stream(e.getValue()).anyMatch(f ->
+                f.getClassName().endsWith(".Snapshotter") && f.getMethodName().equals("close"))));
     }
 
     /** Completed, or failed with the store's own exception (nothing unexpected escaped). */
@@ -219,17 +220,6 @@ class CloseRacesTest extends OnAFaultyDisk {
             snapshot.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             assertThat(e.getCause()).as("the snapshot's failure").isInstanceOf(EtchException.class);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("latch not reached within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

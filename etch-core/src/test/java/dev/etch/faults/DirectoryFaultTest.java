@@ -71,14 +71,8 @@ class DirectoryFaultTest extends OnAFaultyDisk {
 
     @Test
     void aDiskFullWhileKeepingADamagedTailFailsTheOpenAndCutsNothing() throws IOException {
-        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
-            store.write(lib -> lib.books().put("a", book("a")));
-            store.write(lib -> lib.books().put("b", book("b")));
-        }
         Path wal = tempDir.resolve("parent/store/wal.bin");
-        byte[] damaged = Files.readAllBytes(wal);
-        damaged[damaged.length - 12] ^= 0x5A; // inside the last entry's payload
-        Files.write(wal, damaged);
+        byte[] damaged = writeTwoAndDamageTheSecond(wal);
 
         disk.on(FileOperation.CREATE, "wal.bin.cut-*").noSpace().once();
         assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
@@ -96,14 +90,7 @@ class DirectoryFaultTest extends OnAFaultyDisk {
     /** A disk full in the middle of the copy: the partial copy is removed, not left under the copy's name. */
     @Test
     void aDiskFullHalfWayThroughTheCopyLeavesNoPartialCopy() throws IOException {
-        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
-            store.write(lib -> lib.books().put("a", book("a")));
-            store.write(lib -> lib.books().put("b", book("b")));
-        }
-        Path wal = tempDir.resolve("parent/store/wal.bin");
-        byte[] damaged = Files.readAllBytes(wal);
-        damaged[damaged.length - 12] ^= 0x5A;
-        Files.write(wal, damaged);
+        writeTwoAndDamageTheSecond(tempDir.resolve("parent/store/wal.bin"));
 
         disk.on(FileOperation.WRITE, "wal.bin.cut-*").noSpace().partially().once();
         assertThatThrownBy(() -> open(dir, FlushPolicy.immediate()))
@@ -148,6 +135,18 @@ class DirectoryFaultTest extends OnAFaultyDisk {
             assertThat(books(store)).as("c and d were built on the lost b").containsExactly("a");
             assertThat(store.replayReport().lostAnything()).isTrue();
         }
+    }
+
+    /** Writes "a" and "b", then flips a byte inside b's entry; returns the damaged log's bytes. */
+    private byte[] writeTwoAndDamageTheSecond(Path wal) throws IOException {
+        try (EtchStore<Library> store = open(dir, FlushPolicy.immediate())) {
+            store.write(lib -> lib.books().put("a", book("a")));
+            store.write(lib -> lib.books().put("b", book("b")));
+        }
+        byte[] damaged = Files.readAllBytes(wal);
+        damaged[damaged.length - 12] ^= 0x5A; // inside the last entry's payload
+        Files.write(wal, damaged);
+        return damaged;
     }
 
     private java.util.List<String> cutFiles() throws IOException {

@@ -3,6 +3,8 @@ package dev.etch.faults;
 import static dev.etch.faults.TestStores.book;
 import static dev.etch.faults.TestStores.books;
 import static dev.etch.faults.TestStores.open;
+import static dev.etch.faults.Waits.await;
+import static dev.etch.faults.Waits.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -282,32 +284,6 @@ class FsyncFaultTest extends OnAFaultyDisk {
         try (EtchStore<Library> store = open(dir, policy)) {
             assertThat(books(store)).containsExactly("a", "b");
             assertThat(store.replayReport().lostAnything()).isFalse();
-        }
-    }
-
-    static void awaitUntil(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("latch not reached within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

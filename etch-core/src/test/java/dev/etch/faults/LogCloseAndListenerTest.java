@@ -3,6 +3,7 @@ package dev.etch.faults;
 import static dev.etch.faults.TestStores.book;
 import static dev.etch.faults.TestStores.books;
 import static dev.etch.faults.TestStores.open;
+import static dev.etch.faults.Waits.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -78,14 +79,7 @@ class LogCloseAndListenerTest extends OnAFaultyDisk {
     @Test
     void aListenerErrorInSyncedNeitherFailsTheWriteNorStrandsTheWritersBehindIt() throws Exception {
         AtomicBoolean throwOnce = new AtomicBoolean(true);
-        EtchListener listener = new EtchListener() {
-            @Override
-            public void synced(Duration latency, long commits) {
-                if (throwOnce.getAndSet(false)) {
-                    throw new AssertionError("listener bug");
-                }
-            }
-        };
+        EtchListener listener = syncedThrowsOnce(throwOnce, new AssertionError("listener bug"));
         try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir)
                 .flushPolicy(FlushPolicy.immediate()).listener(listener).open()) {
             AtomicReference<Thread> second = new AtomicReference<>();
@@ -177,14 +171,7 @@ class LogCloseAndListenerTest extends OnAFaultyDisk {
     @Test
     void aVirtualMachineErrorFromTheListenerDoesNotFailADurableWrite() throws Exception {
         AtomicBoolean throwOnce = new AtomicBoolean(true);
-        EtchListener listener = new EtchListener() {
-            @Override
-            public void synced(Duration latency, long commits) {
-                if (throwOnce.getAndSet(false)) {
-                    throw new OutOfMemoryError("simulated by a listener");
-                }
-            }
-        };
+        EtchListener listener = syncedThrowsOnce(throwOnce, new OutOfMemoryError("simulated by a listener"));
         try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir)
                 .flushPolicy(FlushPolicy.immediate()).listener(listener).open()) {
             store.write(lib -> lib.books().put("a", book("a")));
@@ -197,9 +184,9 @@ class LogCloseAndListenerTest extends OnAFaultyDisk {
         }
     }
 
-    private void assertFlushThreadSurvives(Error thrown) throws Exception {
-        AtomicBoolean throwOnce = new AtomicBoolean(true);
-        EtchListener listener = new EtchListener() {
+    /** A listener whose first synced() call throws {@code thrown}, clearing {@code throwOnce}. */
+    private static EtchListener syncedThrowsOnce(AtomicBoolean throwOnce, Error thrown) {
+        return new EtchListener() {
             @Override
             public void synced(Duration latency, long commits) {
                 if (throwOnce.getAndSet(false)) {
@@ -207,6 +194,11 @@ class LogCloseAndListenerTest extends OnAFaultyDisk {
                 }
             }
         };
+    }
+
+    private void assertFlushThreadSurvives(Error thrown) throws Exception {
+        AtomicBoolean throwOnce = new AtomicBoolean(true);
+        EtchListener listener = syncedThrowsOnce(throwOnce, thrown);
         try (EtchStore<Library> store = EtchStore.builder(Library.class).directory(dir)
                 .flushPolicy(FlushPolicy.grouped(Duration.ofMillis(5))).listener(listener).open()) {
             store.write(lib -> lib.books().put("a", book("a")));
@@ -242,22 +234,6 @@ class LogCloseAndListenerTest extends OnAFaultyDisk {
         } catch (TimeoutException e) {
             throw new AssertionError("the second write still hangs 10 s later: "
                     + Arrays.toString(writer.getStackTrace()), e);
-        }
-    }
-
-    /** Waits up to 10 s for a condition (as in {@link FsyncFaultTest}). */
-    static void awaitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.etch.faults;
 
-import static dev.etch.faults.FsyncFaultTest.awaitUntil;
 import static dev.etch.faults.TestStores.book;
 import static dev.etch.faults.TestStores.books;
 import static dev.etch.faults.TestStores.open;
+import static dev.etch.faults.Waits.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
